@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Multilevel.Cli.Commands;
+
+namespace Multilevel.Cli;
+
+/// <summary>Builds the <c>mlm</c> command tree and maps failures to exit codes
+/// (0 success, 1 the data or model cannot be fitted, 2 usage).</summary>
+public static class CliApp
+{
+    /// <summary>Exit code for success (warnings included).</summary>
+    public const int Ok = 0;
+
+    /// <summary>Exit code when the data or the model cannot be fitted.</summary>
+    public const int ModelProblem = 1;
+
+    /// <summary>Exit code for usage errors (unknown option, formula syntax error).</summary>
+    public const int Usage = 2;
+
+    /// <summary>The root command with every subcommand.</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand(
+            "mlm — multilevel models: linear and generalized linear mixed models, OLS, GLM, fixed effects, " +
+            "and what comes after a fit. DATA is a .csv/.dta path or a built-in data set (see 'mlm datasets').");
+        foreach (var command in CommandRegistry.All()) root.Subcommands.Add(command);
+        return root;
+    }
+
+    /// <summary>Parses and runs the command line.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = BuildRoot();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) Console.Error.WriteLine($"mlm: {error.Message}");
+            Console.Error.WriteLine("Try 'mlm --help'.");
+            return Usage;
+        }
+        try
+        {
+            return await parse.InvokeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            return ErrorReporter.Report(ex);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Multilevel.Cli.Commands;
+
+/// <summary>Every subcommand of <c>mlm</c>, in the order <c>--help</c> lists them. One line per command.</summary>
+internal static class CommandRegistry
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}

@@ -1,0 +1,4 @@
+using System.CommandLine;
+using Multilevel.Cli;
+
+return await CliApp.RunAsync(args);
