@@ -22,7 +22,7 @@ public class ObjectiveTests
         var model = ReferenceModels.Get(name);
         var design = model.Design();
         var dev = ProfiledDeviance.Create(DesignGram.Build(design), model.Criterion);
-        var points = Fixtures.Reference("lmm/lmm_devfun_points.json").GetProperty(name).GetProperty("points");
+        var points = Fixtures.Reference("../reference-extra/lmm/lmm_devfun_points.json").GetProperty(name).GetProperty("points");
         foreach (var point in points.EnumerateArray())
         {
             var theta = point.GetProperty("theta").Doubles();

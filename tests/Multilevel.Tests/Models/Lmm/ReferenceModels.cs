@@ -14,9 +14,9 @@ internal static class ReferenceModels
         new("sleepstudy_reml", "sleepstudy_reml.json", LmmCriterion.Reml, SleepStudy),
         new("sleepstudy_ml", "sleepstudy_ml.json", LmmCriterion.MaximumLikelihood, SleepStudy),
         new("sleepstudy_uncorr", "sleepstudy_uncorr.json", LmmCriterion.Reml, SleepStudyUncorrelated),
-        new("sleepstudy_weighted_reml", "lmm/sleepstudy_weighted_reml.json", LmmCriterion.Reml, SleepStudyWeighted),
-        new("sleepstudy_weighted_ml", "lmm/sleepstudy_weighted_ml.json", LmmCriterion.MaximumLikelihood, SleepStudyWeighted),
-        new("sleepstudy_crossed_days", "lmm/sleepstudy_crossed_days.json", LmmCriterion.Reml, SleepStudyCrossedDays),
+        new("sleepstudy_weighted_reml", "../reference-extra/lmm/sleepstudy_weighted_reml.json", LmmCriterion.Reml, SleepStudyWeighted),
+        new("sleepstudy_weighted_ml", "../reference-extra/lmm/sleepstudy_weighted_ml.json", LmmCriterion.MaximumLikelihood, SleepStudyWeighted),
+        new("sleepstudy_crossed_days", "../reference-extra/lmm/sleepstudy_crossed_days.json", LmmCriterion.Reml, SleepStudyCrossedDays),
         new("dyestuff_reml", "dyestuff_reml.json", LmmCriterion.Reml, () => Dyestuff("dyestuff.csv")),
         new("dyestuff2_singular", "dyestuff2_singular.json", LmmCriterion.Reml, () => Dyestuff("dyestuff2.csv")),
         new("penicillin_crossed", "penicillin_crossed.json", LmmCriterion.Reml, Penicillin),
@@ -29,7 +29,7 @@ internal static class ReferenceModels
         new("hsb_missing_reml", "hsb_missing_reml.json", LmmCriterion.Reml, () => Hsb("hsb_missing.csv", "mathach ~ ses * sector + (1|schoolid)", ["ses", "sector", "ses:sector"])),
         new("hsb_slopes_reml", "hsb_slopes_reml.json", LmmCriterion.Reml, () => HsbSlopes(correlated: true)),
         new("hsb_slopes_uncorr_ml", "hsb_slopes_uncorr_ml.json", LmmCriterion.MaximumLikelihood, () => HsbSlopes(correlated: false)),
-        new("hsb_nested_sector", "lmm/hsb_nested_sector.json", LmmCriterion.Reml, HsbNestedSector),
+        new("hsb_nested_sector", "../reference-extra/lmm/hsb_nested_sector.json", LmmCriterion.Reml, HsbNestedSector),
     ];
 
     public static Case Get(string name) => All.Single(c => c.Name == name);
