@@ -1,0 +1,12 @@
+using Multilevel.Numerics.Optimization;
+
+namespace Multilevel.Models.Internals;
+
+/// <summary>The built-in optimisers by name.</summary>
+internal static class OptimizerFactory
+{
+    public static IBoundedOptimizer Create(LmmOptimizer which) => which switch
+    {
+        _ => throw new NotSupportedException($"optimizer {which} is not available yet"),
+    };
+}
