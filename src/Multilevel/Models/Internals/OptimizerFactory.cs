@@ -7,6 +7,7 @@ internal static class OptimizerFactory
 {
     public static IBoundedOptimizer Create(LmmOptimizer which) => which switch
     {
-        _ => throw new NotSupportedException($"optimizer {which} is not available yet"),
+        LmmOptimizer.Bobyqa => new Bobyqa(),
+        _ => throw new NotSupportedException($"optimizer {which} is not available in this build"),
     };
 }

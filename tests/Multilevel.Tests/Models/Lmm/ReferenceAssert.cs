@@ -8,8 +8,17 @@ namespace Multilevel.Tests.Models.Lmm;
 /// Compares a fit with an lme4 reference JSON at the tolerances of fixtures/reference/README.md: objective 1e-6
 /// relative (or lower where lme4 warned), fixed effects 1e-5 relative, standard errors 1e-4, variance components
 /// 1e-4, θ 1e-4 absolute, first conditional modes 1e-4 absolute; where lme4 warned, the estimates need only
-/// agree to 10× these. A variance component of (nearly) zero cannot be compared relatively: there the
-/// allowance is the variance that the θ tolerance allows, σ²·(θ tolerance)².
+/// agree to 10× these.
+/// <para>
+/// A variance component of (nearly) zero cannot be compared relatively: there the allowance is the variance the
+/// θ tolerance allows, σ²·(θ tolerance)² (its SD: σ·θ tolerance).
+/// </para>
+/// <para>
+/// lme4's default optimiser stops at nloptr's default xtol_rel = 1e-4, so its θ̂ is itself about 1e-4 (relative)
+/// from the optimum, which moves conditional modes by more than their tolerance in flat problems. When a
+/// tight-tolerance lme4 fit of the same model is given (<c>*_tight.json</c>, same lme4, xtol_rel = 1e-12), each
+/// quantity's allowance against the default reference grows by lme4's own stopping error |default − tight|.
+/// </para>
 /// </summary>
 internal static class ReferenceAssert
 {
@@ -20,7 +29,9 @@ internal static class ReferenceAssert
     public const double ThetaTol = 1e-4;
     public const double ModeTol = 1e-4;
 
-    public static void Matches(LinearMixedModelFit fit, JsonElement reference, double scale = 1.0)
+    private enum Kind { Relative, Absolute, Variance, StandardDeviation }
+
+    public static void Matches(LinearMixedModelFit fit, JsonElement reference, JsonElement? tight = null, double scale = 1.0)
     {
         string name = reference.GetProperty("name").GetString()!;
         bool warned = reference.TryGetProperty("lme4_warnings", out var lw) && lw.GetArrayLength() > 0;
@@ -35,106 +46,134 @@ internal static class ReferenceAssert
                 errors.Add($"objective {fit.Objective:R} is above lme4's {expectedObjective:R} (lme4 warned, ours must be as low or lower)");
             }
         }
-        else
+        else if (!(Math.Abs(fit.Objective - expectedObjective) <= ObjectiveTol * scale * Math.Abs(expectedObjective)))
         {
-            Rel(errors, "objective", fit.Objective, expectedObjective, ObjectiveTol * scale);
+            errors.Add($"objective {fit.Objective:R} vs {expectedObjective:R}");
         }
         Assert.Equal(reference.GetProperty("nobs").GetInt32(), fit.Observations);
         Assert.Equal(reference.GetProperty("method").GetString(), fit.Method);
-        if (reference.TryGetProperty("REMLcrit", out var rc) && rc.ValueKind == JsonValueKind.Number)
-        {
-            Assert.NotNull(fit.RemlCriterion);
-        }
         if (reference.TryGetProperty("df", out var df)) Assert.Equal(df.GetInt32(), fit.DegreesOfFreedom);
         if (reference.TryGetProperty("rows_dropped", out var dropped)) Assert.Equal(dropped.GetInt32(), fit.RowsDropped);
-
-        var theta = reference.GetProperty("theta").Doubles();
-        Assert.Equal(theta.Length, fit.Theta.Length);
-        for (int i = 0; i < theta.Length; i++) Abs(errors, $"θ[{i + 1}]", fit.Theta[i], theta[i], ThetaTol * f);
-
-        double sigma2 = fit.Sigma * fit.Sigma;
-        Rel(errors, "sigma", fit.Sigma, reference.GetProperty("sigma").GetDouble(), VarianceTol * f);
-        foreach (var fe in reference.GetProperty("fixef").EnumerateObject())
+        // Where lme4 warned and, run to its optimum, lands elsewhere (e.g. on the boundary), the flag of that optimum counts.
+        var flagSource = warned && tight is { } ts ? ts : reference;
+        if (flagSource.TryGetProperty("singular", out var singular)) Assert.Equal(singular.GetBoolean(), fit.IsSingular);
+        Assert.Equal(reference.GetProperty("theta").Doubles().Length, fit.Theta.Length);
+        Assert.Equal(reference.GetProperty("fixef").EnumerateObject().Count(), fit.FixedEffects.Length);
+        if (reference.TryGetProperty("varcorr", out var vcs))
         {
-            int j = fit.FixedEffectNames.ToList().IndexOf(fe.Name);
-            if (j < 0)
+            var vc = vcs.EnumerateArray().ToList();
+            Assert.Equal(vc.Count, fit.VarCorr.Count);
+            for (int i = 0; i < vc.Count; i++)
             {
-                errors.Add($"fixed effect {fe.Name} missing");
+                Assert.Equal(vc[i].GetProperty("group").GetString(), fit.VarCorr[i].Group);
+                Assert.Equal(Str(vc[i], "var1"), fit.VarCorr[i].Name1);
+                Assert.Equal(Str(vc[i], "var2"), fit.VarCorr[i].Name2);
+            }
+        }
+
+        var expected = Flatten(reference);
+        var stopping = tight is { } t ? Flatten(t) : null;
+        var actual = Flatten(fit);
+        double sigma2 = fit.Sigma * fit.Sigma;
+        foreach (var (key, (value, kind)) in expected)
+        {
+            if (!actual.TryGetValue(key, out var a))
+            {
+                errors.Add($"{key} missing from the fit");
                 continue;
             }
-            Rel(errors, $"β {fe.Name}", fit.FixedEffects[j], fe.Value.GetProperty("estimate").GetDouble(), FixedEffectTol * f);
-            Rel(errors, $"se {fe.Name}", fit.StandardErrors[j], fe.Value.GetProperty("se").GetDouble(), StandardErrorTol * f);
-        }
-        Assert.Equal(reference.GetProperty("fixef").EnumerateObject().Count(), fit.FixedEffects.Length);
-
-        var vc = reference.TryGetProperty("varcorr", out var vcs) ? vcs.EnumerateArray().ToList() : [];
-        if (vc.Count > 0)
-        {
-        Assert.Equal(vc.Count, fit.VarCorr.Count);
-        for (int i = 0; i < vc.Count; i++)
-        {
-            var e = vc[i];
-            var a = fit.VarCorr[i];
-            Assert.Equal(e.GetProperty("group").GetString(), a.Group);
-            Assert.Equal(Str(e, "var1"), a.Name1);
-            Assert.Equal(Str(e, "var2"), a.Name2);
-            double ev = e.GetProperty("vcov").GetDouble();
-            double floor = sigma2 * ThetaTol * ThetaTol * f * f;
-            if (Math.Abs(a.VarianceOrCovariance - ev) > Math.Max(VarianceTol * f * Math.Abs(ev), floor))
+            double tol = Tolerance(key, kind) * f;
+            double allowance = kind switch
             {
-                errors.Add($"vcov {a.Group} {a.Name1} {a.Name2}: {a.VarianceOrCovariance:R} vs {ev:R}");
-            }
-            double es = e.GetProperty("sdcor").GetDouble();
-            if (a.IsCovariance)
+                Kind.Relative => tol * Math.Abs(value),
+                Kind.Absolute => tol,
+                Kind.Variance => Math.Max(tol * Math.Abs(value), sigma2 * ThetaTol * ThetaTol * f * f),
+                _ => Math.Max(tol * Math.Abs(value), Math.Sqrt(sigma2) * ThetaTol * f),
+            };
+            if (stopping is not null && stopping.TryGetValue(key, out var s)) allowance += Math.Abs(value - s.Value);
+            if (!(Math.Abs(a.Value - value) <= allowance))
             {
-                Abs(errors, $"correlation {a.Group} {a.Name1} {a.Name2}", a.StandardDeviationOrCorrelation, es, VarianceTol * f);
-            }
-            else if (Math.Abs(a.StandardDeviationOrCorrelation - es) > Math.Max(VarianceTol * f * Math.Abs(es), Math.Sqrt(floor)))
-            {
-                errors.Add($"sd {a.Group} {a.Name1}: {a.StandardDeviationOrCorrelation:R} vs {es:R}");
-            }
-        }
-        }
-
-        if (reference.TryGetProperty("singular", out var singular)) Assert.Equal(singular.GetBoolean(), fit.IsSingular);
-
-        var ranef = reference.TryGetProperty("ranef_first", out var rf) ? rf.EnumerateObject().ToList() : [];
-        foreach (var group in ranef)
-        {
-            var terms = fit.ConditionalModes.Where(t => t.Group == group.Name).ToList();
-            Assert.NotEmpty(terms);
-            foreach (var entry in group.Value.EnumerateArray())
-            {
-                string level = entry.GetProperty("level").GetString()!;
-                foreach (var col in entry.EnumerateObject().Where(p => p.Name != "level"))
-                {
-                    var term = terms.Single(t => t.ColumnNames.Contains(col.Name));
-                    int g = term.Levels.ToList().IndexOf(level);
-                    Assert.True(g >= 0, $"{name}: level {level} of {group.Name} missing");
-                    int c = term.ColumnNames.ToList().IndexOf(col.Name);
-                    Abs(errors, $"mode {group.Name} {level} {col.Name}", term[g, c], col.Value.GetDouble(), ModeTol * f);
-                }
+                errors.Add($"{key}: {a.Value:R} vs {value:R} (diff {Math.Abs(a.Value - value):E2}, allowed {allowance:E2})");
             }
         }
         Assert.True(errors.Count == 0, $"{name}:\n  " + string.Join("\n  ", errors));
     }
 
+    private static double Tolerance(string key, Kind kind) => key switch
+    {
+        _ when key.StartsWith('θ') => ThetaTol,
+        _ when key.StartsWith('β') => FixedEffectTol,
+        _ when key.StartsWith("se", StringComparison.Ordinal) => StandardErrorTol,
+        _ when key.StartsWith("mode", StringComparison.Ordinal) => ModeTol,
+        _ when kind is Kind.Variance or Kind.StandardDeviation => VarianceTol,
+        _ when key.StartsWith("cor", StringComparison.Ordinal) => VarianceTol,
+        _ => VarianceTol, // sigma
+    };
+
+    private static Dictionary<string, (double Value, Kind Kind)> Flatten(JsonElement r)
+    {
+        var d = new Dictionary<string, (double, Kind)>();
+        var theta = r.GetProperty("theta").Doubles();
+        for (int i = 0; i < theta.Length; i++) d[$"θ[{i + 1}]"] = (theta[i], Kind.Absolute);
+        d["sigma"] = (r.GetProperty("sigma").GetDouble(), Kind.Relative);
+        foreach (var fe in r.GetProperty("fixef").EnumerateObject())
+        {
+            d[$"β {fe.Name}"] = (fe.Value.GetProperty("estimate").GetDouble(), Kind.Relative);
+            d[$"se {fe.Name}"] = (fe.Value.GetProperty("se").GetDouble(), Kind.Relative);
+        }
+        if (r.TryGetProperty("varcorr", out var vcs))
+        {
+            foreach (var v in vcs.EnumerateArray())
+            {
+                string key = $"{v.GetProperty("group").GetString()} {Str(v, "var1")} {Str(v, "var2")}";
+                bool cov = Str(v, "var2") is not null;
+                d["vcov " + key] = (v.GetProperty("vcov").GetDouble(), Kind.Variance);
+                d[(cov ? "cor " : "sd ") + key] = (v.GetProperty("sdcor").GetDouble(), cov ? Kind.Absolute : Kind.StandardDeviation);
+            }
+        }
+        if (r.TryGetProperty("ranef_first", out var rf))
+        {
+            foreach (var group in rf.EnumerateObject())
+            {
+                foreach (var entry in group.Value.EnumerateArray())
+                {
+                    string level = entry.GetProperty("level").GetString()!;
+                    foreach (var col in entry.EnumerateObject().Where(p => p.Name != "level"))
+                    {
+                        d[$"mode {group.Name} {level} {col.Name}"] = (col.Value.GetDouble(), Kind.Absolute);
+                    }
+                }
+            }
+        }
+        return d;
+    }
+
+    private static Dictionary<string, (double Value, Kind Kind)> Flatten(LinearMixedModelFit fit)
+    {
+        var d = new Dictionary<string, (double, Kind)>();
+        for (int i = 0; i < fit.Theta.Length; i++) d[$"θ[{i + 1}]"] = (fit.Theta[i], Kind.Absolute);
+        d["sigma"] = (fit.Sigma, Kind.Relative);
+        for (int j = 0; j < fit.FixedEffects.Length; j++)
+        {
+            d[$"β {fit.FixedEffectNames[j]}"] = (fit.FixedEffects[j], Kind.Relative);
+            d[$"se {fit.FixedEffectNames[j]}"] = (fit.StandardErrors[j], Kind.Relative);
+        }
+        foreach (var v in fit.VarCorr)
+        {
+            string key = $"{v.Group} {v.Name1} {v.Name2}";
+            d["vcov " + key] = (v.VarianceOrCovariance, Kind.Variance);
+            d[(v.IsCovariance ? "cor " : "sd ") + key] = (v.StandardDeviationOrCorrelation, v.IsCovariance ? Kind.Absolute : Kind.StandardDeviation);
+        }
+        foreach (var term in fit.ConditionalModes)
+        {
+            for (int g = 0; g < term.Levels.Count; g++)
+            {
+                for (int c = 0; c < term.Q; c++) d[$"mode {term.Group} {term.Levels[g]} {term.ColumnNames[c]}"] = (term[g, c], Kind.Absolute);
+            }
+        }
+        return d;
+    }
+
     private static string? Str(JsonElement e, string property) =>
         e.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static void Rel(List<string> errors, string what, double actual, double expected, double tol)
-    {
-        if (!(Math.Abs(actual - expected) <= tol * Math.Abs(expected)))
-        {
-            errors.Add($"{what}: {actual:R} vs {expected:R} (rel {Math.Abs(actual - expected) / Math.Abs(expected):E2}, tol {tol:E1})");
-        }
-    }
-
-    private static void Abs(List<string> errors, string what, double actual, double expected, double tol)
-    {
-        if (!(Math.Abs(actual - expected) <= tol))
-        {
-            errors.Add($"{what}: {actual:R} vs {expected:R} (abs {Math.Abs(actual - expected):E2}, tol {tol:E1})");
-        }
-    }
 }
