@@ -1,1 +1,3 @@
-System.Console.WriteLine("bench");
+// Benchmarks: `dotnet run -c Release --project bench/Multilevel.Bench -- <suite> [options]`.
+if (args.Length > 0 && args[0] == "lmm") Multilevel.Bench.Lmm.LmmBench.Run(args[1..]);
+else System.Console.WriteLine("usage: Multilevel.Bench lmm [insteval|sim1m|small|all] [--data DIR] [--export DIR]");
