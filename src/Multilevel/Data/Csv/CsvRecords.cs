@@ -67,7 +67,7 @@ internal sealed class CsvRecords : IDisposable
             int n = _reader.FieldCount;
             string which = n < Header.Count ? $"column '{Header[n]}' and after are missing" : "there are more fields than columns";
             throw new DataFormatException(
-                $"record {Row} has {n} field{(n == 1 ? "" : "s")} but the header has {Header.Count} ({which}); " +
+                $"row {Row} has {n} field{(n == 1 ? "" : "s")} but the header has {Header.Count} ({which}); " +
                 "check for a missing or extra comma, or an unquoted comma inside a value",
                 _source, Line);
         }
