@@ -42,6 +42,21 @@ public sealed class DataOptions
         command.Options.Add(Levels);
     }
 
+    /// <summary>A column-name argument: it takes any text, so a mistyped option would otherwise be read as a column
+    /// name; a name starting with '-' is reported as an unknown option (a usage error).</summary>
+    public static Argument<string[]> ColumnsArgument(string name, string description, ArgumentArity arity)
+    {
+        var argument = new Argument<string[]>(name) { Description = description, Arity = arity };
+        argument.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(t => t.Value.StartsWith('-')))
+            {
+                result.AddError($"unrecognized option '{token.Value}'");
+            }
+        });
+        return argument;
+    }
+
     /// <summary>The schema overrides the options give.</summary>
     /// <exception cref="UsageException">A <c>--levels</c> value is malformed.</exception>
     public FrameSchema Schema(ParseResult parse)

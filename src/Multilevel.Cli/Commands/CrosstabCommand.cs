@@ -15,7 +15,7 @@ internal static class CrosstabCommand
         var data = new DataOptions();
         data.AddTo(command);
         var row = new Argument<string>("ROW") { Description = "the column whose levels make the rows" };
-        var columns = new Argument<string[]>("COL") { Description = "one or more columns whose level combinations make the columns", Arity = ArgumentArity.OneOrMore };
+        var columns = DataOptions.ColumnsArgument("COL", "one or more columns whose level combinations make the columns", ArgumentArity.OneOrMore);
         command.Arguments.Add(row);
         command.Arguments.Add(columns);
         var json = new Option<bool>("--json") { Description = "print one JSON object instead of the table" };

@@ -15,7 +15,7 @@ internal static class DescribeCommand
             "(categorical columns: count, unique, top, freq)");
         var data = new DataOptions();
         data.AddTo(command);
-        var columns = new Argument<string[]>("COLS") { Description = "the columns to describe (default: all)", Arity = ArgumentArity.ZeroOrMore };
+        var columns = DataOptions.ColumnsArgument("COLS", "the columns to describe (default: all)", ArgumentArity.ZeroOrMore);
         command.Arguments.Add(columns);
         var json = new Option<bool>("--json") { Description = "print one JSON object instead of the table" };
         command.Options.Add(json);
