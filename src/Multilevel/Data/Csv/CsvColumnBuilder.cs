@@ -76,7 +76,7 @@ internal sealed class CsvColumnBuilder
                 else if (TryParseNumber(utf8, out double x))
                 {
                     _sawValue = true;
-                    if (_store) _numbers[_count] = double.IsNaN(x) ? double.NaN : x;
+                    if (_store) _numbers[_count] = x;
                 }
                 else if (_sawValue)
                 {

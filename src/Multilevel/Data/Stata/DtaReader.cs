@@ -199,7 +199,7 @@ internal sealed class DtaReader
             {
                 throw _in.Error($"variable {j + 1} has {(names[j].Length == 0 ? "no name" : $"the name '{names[j]}' of an earlier one")}");
             }
-            _variables[j] = new Variable(names[j], type, labelNames[j], _rows);
+            _variables[j] = new Variable(names[j], type, labelNames[j]);
         }
     }
 
@@ -213,6 +213,7 @@ internal sealed class DtaReader
                             $"but only {remaining} bytes are left: the file is truncated");
         }
         if (recordLength > int.MaxValue) throw _in.Error($"an observation of {recordLength} bytes is too long");
+        foreach (var v in _variables) v.Allocate(_rows);
         var offsets = new int[_variables.Length];
         for (int j = 1; j < offsets.Length; j++) offsets[j] = offsets[j - 1] + _variables[j - 1].Type.Width;
         bool big = _in.BigEndian, extended = ExtendedMissing;
@@ -352,13 +353,21 @@ internal sealed class DtaReader
     }
 
     /// <summary>A variable and its values as read.</summary>
-    private sealed class Variable(string name, DtaType type, string labelSet, int rows)
+    private sealed class Variable(string name, DtaType type, string labelSet)
     {
         public string Name { get; } = name;
         public DtaType Type { get; } = type;
         public string LabelSet { get; } = labelSet;
-        public double[]? Numbers { get; } = type.IsNumeric ? new double[rows] : null;
-        public string?[]? Texts { get; } = type.Storage == DtaStorage.Str ? new string?[rows] : null;
-        public (ulong V, ulong O)[]? LongStrings { get; } = type.Storage == DtaStorage.StrL ? new (ulong, ulong)[rows] : null;
+        public double[]? Numbers { get; private set; }
+        public string?[]? Texts { get; private set; }
+        public (ulong V, ulong O)[]? LongStrings { get; private set; }
+
+        /// <summary>Makes room for the values (once the file is known to hold them).</summary>
+        public void Allocate(int rows)
+        {
+            if (Type.IsNumeric) Numbers = new double[rows];
+            else if (Type.Storage == DtaStorage.Str) Texts = new string?[rows];
+            else LongStrings = new (ulong, ulong)[rows];
+        }
     }
 }
