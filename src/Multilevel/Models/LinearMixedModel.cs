@@ -146,10 +146,10 @@ public static class LinearMixedModel
         double sigma2 = r2 / (deviance.Criterion == LmmCriterion.Reml ? n - p : n);
         double sigma = Math.Sqrt(sigma2);
 
-        var beta = PlsSolution.FixedEffects(factor);
-        var u = PlsSolution.SphericalModes(factor, beta);
+        var beta = PlsSolution.FixedEffects(factor, p);
+        var u = PlsSolution.SphericalModes(factor, beta, deviance.Gram.Layout);
         var b = PlsSolution.ConditionalModes(factor, map, u);
-        var unscaled = PlsSolution.UnscaledCovariance(factor);
+        var unscaled = PlsSolution.UnscaledCovariance(factor, p);
         var vcov = new double[p, p];
         for (int i = 0; i < p; i++)
         {
@@ -164,9 +164,9 @@ public static class LinearMixedModel
         var modes = new TermConditionalModes[terms.Count];
         Lazy<double[][]> inverseBlocks = new(() =>
         {
-            var copy = ProfiledDeviance.Create(gram, criterion);
+            var copy = deviance.Clone();
             copy.Evaluate(theta);
-            return [.. Enumerable.Range(0, terms.Count).Select(k => PlsSolution.InverseDiagonalBlocks(copy.Factor, copy.Map, k))];
+            return [.. Enumerable.Range(0, terms.Count).Select(k => PlsSolution.InverseDiagonalBlocks(copy.Factor, copy.Map, gram.Layout, k))];
         });
         for (int k = 0; k < terms.Count; k++)
         {

@@ -20,18 +20,24 @@ public sealed class ProfiledDeviance
     private readonly BlockedFactor _factor;
     private readonly double[] _lastTheta;
     private bool _valid;
+    private readonly bool _forceSupernodal;
 
-    private ProfiledDeviance(GramMatrix gram, LmmCriterion criterion)
+    private ProfiledDeviance(GramMatrix gram, LmmCriterion criterion, bool forceSupernodal = false)
     {
         Gram = gram;
         Criterion = criterion;
+        _forceSupernodal = forceSupernodal;
         _map = new ThetaMap([.. gram.Layout.Terms.Select(t => t.Q)]);
-        _factor = new BlockedFactor(gram, _map);
+        _factor = new BlockedFactor(gram, _map, forceSupernodal);
         _lastTheta = new double[_map.Count];
     }
 
     /// <summary>Creates the deviance function of a Gram matrix.</summary>
-    public static ProfiledDeviance Create(GramMatrix gram, LmmCriterion criterion)
+    public static ProfiledDeviance Create(GramMatrix gram, LmmCriterion criterion) => Create(gram, criterion, false);
+
+    /// <summary>Creates the deviance function; <paramref name="forceSupernodal"/> holds filled-in blocks in the
+    /// supernodal factor whatever their size (tests).</summary>
+    internal static ProfiledDeviance Create(GramMatrix gram, LmmCriterion criterion, bool forceSupernodal)
     {
         ArgumentNullException.ThrowIfNull(gram);
         if (gram.Layout.TermCount == 0)
@@ -44,7 +50,7 @@ public sealed class ProfiledDeviance
         {
             throw new ModelSpecificationException($"{n} observations are too few for {p} fixed effects");
         }
-        return new ProfiledDeviance(gram, criterion);
+        return new ProfiledDeviance(gram, criterion, forceSupernodal);
     }
 
     /// <summary>The Gram matrix the function is built on.</summary>
@@ -97,7 +103,7 @@ public sealed class ProfiledDeviance
     public Func<double[], double> AsFunction() => theta => Evaluate(theta);
 
     /// <summary>A fresh, independent copy sharing the (immutable) Gram matrix.</summary>
-    public ProfiledDeviance Clone() => new(Gram, Criterion);
+    public ProfiledDeviance Clone() => new(Gram, Criterion, _forceSupernodal);
 
     /// <summary>The penalised weighted residual sum of squares r² at the last evaluation.</summary>
     public double PenalizedResidualSumOfSquares => _factor.Ryy * _factor.Ryy;
