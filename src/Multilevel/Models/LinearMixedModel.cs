@@ -134,7 +134,7 @@ public static class LinearMixedModel
 
         options.Progress?.Report(new FitProgress("derivatives", optimum.Evaluations, objective));
         var check = ConvergenceCheck.Run(deviance, theta, objective, [.. thetaNames], options);
-        objective = deviance.Evaluate(theta);
+        objective = deviance.EvaluateFull(theta);
         options.CancellationToken.ThrowIfCancellationRequested();
         options.Progress?.Report(new FitProgress("result", optimum.Evaluations + check.Evaluations, objective));
 
@@ -165,7 +165,7 @@ public static class LinearMixedModel
         Lazy<double[][]> inverseBlocks = new(() =>
         {
             var copy = deviance.Clone();
-            copy.Evaluate(theta);
+            copy.EvaluateFull(theta);
             return [.. Enumerable.Range(0, terms.Count).Select(k => PlsSolution.InverseDiagonalBlocks(copy.Factor, copy.Map, gram.Layout, k))];
         });
         for (int k = 0; k < terms.Count; k++)

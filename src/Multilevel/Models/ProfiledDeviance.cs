@@ -90,7 +90,22 @@ public sealed class ProfiledDeviance
         if (theta.Length != _map.Count) throw new ArgumentException($"θ has {theta.Length} elements, expected {_map.Count}", nameof(theta));
         Evaluations++;
         theta.CopyTo(_lastTheta);
-        _valid = _factor.Update(theta);
+        _valid = _factor.Update(theta, full: false);
+        if (!_valid)
+        {
+            throw new ModelSpecificationException(
+                "the fixed-effects part of the model is not of full rank at this θ (a pivot of R_X is not positive): check for collinear predictors");
+        }
+        return Compose(_factor.LogDeterminantZ, _factor.LogDeterminantX, _factor.Ryy);
+    }
+
+    /// <summary>Evaluates at θ computing every block of L (for the solves after the optimum).</summary>
+    internal double EvaluateFull(ReadOnlySpan<double> theta)
+    {
+        if (theta.Length != _map.Count) throw new ArgumentException($"θ has {theta.Length} elements, expected {_map.Count}", nameof(theta));
+        Evaluations++;
+        theta.CopyTo(_lastTheta);
+        _valid = _factor.Update(theta, full: true);
         if (!_valid)
         {
             throw new ModelSpecificationException(

@@ -78,9 +78,25 @@ internal sealed class BlockedFactor
     internal SupernodalTail? Tail => _tail;
 
     /// <summary>Sets L ← Λ(θ)ᵀ A Λ(θ) + I and factors it in place. False when a pivot is not positive (X rank deficient).</summary>
-    public bool Update(ReadOnlySpan<double> theta)
+    /// <param name="theta">θ.</param>
+    /// <param name="full">Compute every block of L (needed by the solves after the optimum). Without it, a scalar
+    /// crossed model with a supernodal tail skips the left block columns, which the deviance does not need.</param>
+    public bool Update(ReadOnlySpan<double> theta, bool full = true)
     {
         for (int k = 0; k < _k; k++) _map.FillLambda(k, theta, _lambda[k]);
+        if (!full && _tail is { HasScalarProducts: true } fast)
+        {
+            CopyScaled(fast.Start);
+            var (fail, logLeft) = fast.FastAssembleAndFactor(_lambda[0][0], t => _lambda[t][0]);
+            if (fail >= 0) return false;
+            var ff = fast.Factor;
+            int nzf = ff.RandomEffectNodes;
+            int pf = _a.Layout.FixedEffectCount;
+            LogDeterminantZ = 2 * (logLeft + ff.LogDiagonal(0, nzf));
+            LogDeterminantX = 2 * ff.LogDiagonal(nzf, nzf + pf);
+            Ryy = ff.Diagonal(nzf + pf);
+            return true;
+        }
         CopyScaled();
         int last = _k;
         int limit = _tail?.Start ?? last + 1;
@@ -384,10 +400,10 @@ internal sealed class BlockedFactor
 
     // ---------------- L ← ΛᵀAΛ + I ----------------
 
-    private void CopyScaled()
+    private void CopyScaled(int fromColumn = 0)
     {
         int last = _k;
-        for (int j = 0; j < _k; j++)
+        for (int j = fromColumn; j < _k; j++)
         {
             int qj = _map.Q(j);
             var lamj = _lambda[j];

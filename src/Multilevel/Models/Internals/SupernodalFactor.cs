@@ -141,31 +141,28 @@ internal sealed class SupernodalFactor
         }
         starts.Add(n);
 
-        // relaxed amalgamation: merge a supernode into the next one when that is its parent and few zeros are added
-        var groups = new List<(int First, int End, int Rows)>();
+        // relaxed amalgamation (as CHOLMOD's defaults): merge a supernode into the next one when that is its parent
+        // and the explicit zeros stay few for the merged width
+        var merged = new List<(int First, int End, int Rows, long Zeros)>();
         for (int g = 0; g + 1 < starts.Count; g++)
         {
             int f = starts[g], e = starts[g + 1];
-            groups.Add((f, e, e - f + rowsOf[e - 1].Length));
-        }
-        var merged = new List<(int First, int End, int Rows)>();
-        foreach (var grp in groups)
-        {
+            var grp = (First: f, End: e, Rows: e - f + rowsOf[e - 1].Length, Zeros: 0L);
             if (merged.Count > 0)
             {
                 var prev = merged[^1];
-                int prevLast = prev.End - 1;
-                if (newParent[prevLast] == grp.First)
+                if (newParent[prev.End - 1] == grp.First)
                 {
                     int wPrev = prev.End - prev.First, w = grp.End - grp.First;
+                    int width = wPrev + w;
                     long ldMerged = wPrev + grp.Rows;
-                    long storedPrev = Trapezoid(prev.Rows, wPrev);
-                    long storedCur = Trapezoid(grp.Rows, w);
-                    long storedMerged = Trapezoid(ldMerged, wPrev + w);
-                    long extra = storedMerged - storedPrev - storedCur;
-                    if (extra <= 0.05 * storedMerged || (wPrev + w <= 16 && extra <= 512))
+                    long storedMerged = Trapezoid(ldMerged, width);
+                    long zeros = prev.Zeros + grp.Zeros + storedMerged - Trapezoid(prev.Rows, wPrev) - Trapezoid(grp.Rows, w);
+                    double fraction = (double)zeros / storedMerged;
+                    bool merge = width <= 4 || (width <= 16 && fraction < 0.8) || (width <= 48 && fraction < 0.1) || fraction < 0.05;
+                    if (merge)
                     {
-                        merged[^1] = (prev.First, grp.End, (int)ldMerged);
+                        merged[^1] = (prev.First, grp.End, (int)ldMerged, zeros);
                         continue;
                     }
                 }
@@ -177,7 +174,7 @@ internal sealed class SupernodalFactor
         var rows = new int[merged.Count][];
         for (int s = 0; s < merged.Count; s++)
         {
-            var (f, e, _) = merged[s];
+            var (f, e, _, _) = merged[s];
             first[s] = f;
             // rows: the columns, then the union of what lies below (the last column's structure bounds the rest)
             var set = new SortedSet<int>();
@@ -302,7 +299,7 @@ internal sealed class SupernodalFactor
                 while (p2 < ldd && rd[p2] < c1) p2++;
                 int m = ldd - p1, nn = p2 - p1;
                 var ld0 = values.Slice(_offset[d], ldd * wd);
-                if ((long)m * nn * wd <= 512)
+                if (wd <= 4 || (long)m * nn * wd <= 512)
                 {
                     for (int j = 0; j < nn; j++)
                     {

@@ -20,6 +20,17 @@ internal sealed class SupernodalTail
     private readonly int[] _gatherIndex;
     private readonly int[] _pairDest;
     private readonly double[] _gathered;
+    private ScalarProducts? _scalar;
+
+    /// <summary>
+    /// The products W Wᵀ when the first term and the trailing terms are scalar (InstEval): entry (a, b) from
+    /// column c of W is λ₀² s_a s_b A_a A_b / (λ₀² d_c + 1), with s the λ of the node's term (1 for [X y]). Grouped
+    /// by destination, the θ-free parts A_a A_b are summed with weights 1/(λ₀² d_c + 1) in one streaming pass.
+    /// </summary>
+    private sealed record ScalarProducts(double[] D, int[] Destination, int[] Start, double[] Coefficient, int[] Column, int[] Class, int[] ClassTerms)
+    {
+        public double[] Weights { get; } = new double[D.Length];
+    }
 
     private SupernodalTail(SupernodalFactor factor, int start, int k, int[] termOffset, (Block, int[])[] staging,
         double[][] wValues, int[] columnStart, int[] gatherBlock, int[] gatherIndex, int[] pairDest, int maxColumn)
@@ -113,6 +124,7 @@ internal sealed class SupernodalTail
         long pairs = 0;
         var columns = new List<List<(int Node, int Block, int Index)>>();
         var wBlocks = new List<double[]>();
+        var aBlocks = new List<double[]>();
         for (int c = 0; c < start; c++)
         {
             int qc = Q(c);
@@ -124,6 +136,7 @@ internal sealed class SupernodalTail
                 var s = (SparseBlock)left(i, c);
                 int bi = wBlocks.Count;
                 wBlocks.Add(s.Values);
+                aBlocks.Add(((SparseBlock)a[i, c]).Values);
                 int size = s.EntrySize;
                 ForEachEntry(s, (e, rl, cl) =>
                 {
@@ -136,6 +149,7 @@ internal sealed class SupernodalTail
             var xy = (DenseBlock)left(k, c);
             int bx = wBlocks.Count;
             wBlocks.Add(xy.Values);
+            aBlocks.Add(((DenseBlock)a[k, c]).Values);
             for (int col = 0; col < levels * qc; col++)
             {
                 var list = perLevel[col];
@@ -188,8 +202,122 @@ internal sealed class SupernodalTail
                 for (int x = b; x < list.Count; x++) dest[pd++] = factor.PositionOld(list[x].Node, list[b].Node);
             }
         }
-        return new SupernodalTail(factor, start, k, termOffset, [.. stagingList], [.. wBlocks], columnStart,
+        var tail = new SupernodalTail(factor, start, k, termOffset, [.. stagingList], [.. wBlocks], columnStart,
             [.. gatherBlock], [.. gatherIndex], dest, maxColumn);
+        bool scalar = start == 1 && Enumerable.Range(0, k).All(t => Q(t) == 1);
+        if (scalar)
+        {
+            int TermOfNode(int node)
+            {
+                if (node >= nz) return k;
+                int t = start;
+                while (t + 1 < k && node >= Off(t + 1)) t++;
+                return t;
+            }
+            var counts = new int[factor.Values.Length];
+            foreach (int d in dest) counts[d]++;
+            var destinations = new List<int>();
+            var index = new int[counts.Length];
+            var startOf = new List<int> { 0 };
+            for (int d = 0; d < counts.Length; d++)
+            {
+                if (counts[d] == 0) continue;
+                index[d] = destinations.Count;
+                destinations.Add(d);
+                startOf.Add(startOf[^1] + counts[d]);
+            }
+            var fill = startOf.Take(destinations.Count).ToArray();
+            var coef = new double[dest.Length];
+            var colOf = new int[dest.Length];
+            var cls = new int[destinations.Count];
+            var aVals = aBlocks.ToArray();
+            long x0 = 0;
+            for (int col = 0; col < columns.Count; col++)
+            {
+                var list = columns[col];
+                for (int b = 0; b < list.Count; b++)
+                {
+                    for (int x = b; x < list.Count; x++)
+                    {
+                        int dd = dest[x0++];
+                        int slot = fill[index[dd]]++;
+                        coef[slot] = aVals[list[x].Block][list[x].Index] * aVals[list[b].Block][list[b].Index];
+                        colOf[slot] = col;
+                        int ta = TermOfNode(list[x].Node), tb = TermOfNode(list[b].Node);
+                        cls[index[dd]] = Math.Min(ta, tb) * (k + 1) + Math.Max(ta, tb);
+                    }
+                }
+            }
+            var classTerms = cls.Distinct().ToArray();
+            var classIndex = classTerms.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
+            for (int x = 0; x < cls.Length; x++) cls[x] = classIndex[cls[x]];
+            tail._scalar = new ScalarProducts(((BlockDiagonalBlock)a[0, 0]).Values, [.. destinations], [.. startOf], coef, colOf, cls, classTerms);
+        }
+        return tail;
+    }
+
+    /// <summary>True when the scalar fast path is available (first and trailing terms scalar, J = 1).</summary>
+    public bool HasScalarProducts => _scalar is not null;
+
+    /// <summary>
+    /// Evaluation without the left blocks: L₀₀ = √(λ₀² d + 1) and the products of W from A directly, then the
+    /// assembled S is factored. Returns −1 on success (else the failing column) and Σ log diag L₀₀.
+    /// </summary>
+    public (int Fail, double LogDiagonalLeft) FastAssembleAndFactor(double lambda0, Func<int, double> lambdaOfTerm)
+    {
+        var sp = _scalar!;
+        var values = _factor.Values;
+        Array.Clear(values);
+        AddStaging(values);
+        var d = sp.D;
+        var w = sp.Weights;
+        double l2 = lambda0 * lambda0;
+        double logLeft = 0;
+        for (int c = 0; c < d.Length; c++)
+        {
+            double dc = l2 * d[c] + 1;
+            w[c] = 1 / dc;
+            logLeft += Math.Log(dc);
+        }
+        var scale = new double[sp.ClassTerms.Length];
+        for (int x = 0; x < scale.Length; x++)
+        {
+            int ta = sp.ClassTerms[x] / (_k + 1), tb = sp.ClassTerms[x] % (_k + 1);
+            double sa = ta == _k ? 1 : lambdaOfTerm(ta), sb = tb == _k ? 1 : lambdaOfTerm(tb);
+            scale[x] = l2 * sa * sb;
+        }
+        var dest = sp.Destination;
+        var start = sp.Start;
+        var coef = sp.Coefficient;
+        var col = sp.Column;
+        var cls = sp.Class;
+        for (int t = 0; t < dest.Length; t++)
+        {
+            double sum = 0;
+            int e = start[t + 1];
+            for (int x = start[t]; x < e; x++) sum += coef[x] * w[col[x]];
+            values[dest[t]] -= scale[cls[t]] * sum;
+        }
+        return (_factor.Factor(), 0.5 * logLeft);
+    }
+
+    private void AddStaging(double[] values)
+    {
+        foreach (var (block, dest) in _staging)
+        {
+            var src = block switch
+            {
+                BlockDiagonalBlock d => d.Values,
+                SparseBlock s => s.Values,
+                DenseBlock m => m.Values,
+                _ => throw new NotSupportedException(block.Kind.ToString()),
+            };
+            for (int x = 0; x < dest.Length; x++)
+            {
+                int p = dest[x];
+                if (p >= 0) values[p] += src[x];
+            }
+        }
     }
 
     private static void ForEachEntry(SparseBlock s, Action<int, int, int> action)
@@ -265,21 +393,7 @@ internal sealed class SupernodalTail
     {
         var values = _factor.Values;
         Array.Clear(values);
-        foreach (var (block, dest) in _staging)
-        {
-            var src = block switch
-            {
-                BlockDiagonalBlock d => d.Values,
-                SparseBlock s => s.Values,
-                DenseBlock m => m.Values,
-                _ => throw new NotSupportedException(block.Kind.ToString()),
-            };
-            for (int x = 0; x < dest.Length; x++)
-            {
-                int p = dest[x];
-                if (p >= 0) values[p] += src[x];
-            }
-        }
+        AddStaging(values);
         var v = _gathered;
         var gb = _gatherBlock;
         var gi = _gatherIndex;
