@@ -53,7 +53,7 @@ public static class LinearMixedModel
             if (!(start[i] >= lower[i])) throw new ArgumentException($"start θ[{i + 1}] = {start[i]} is below its lower bound {lower[i]}", nameof(options));
         }
         var optimizer = options.CustomOptimizer ?? OptimizerFactory.Create(options.Optimizer);
-        var settings = options.OptimizerSettings ?? new OptimizerOptions();
+        var settings = options.OptimizerSettings ?? new OptimizerOptions(InitialStep: LinearMixedModelOptions.DefaultInitialStep);
         var ct = options.CancellationToken;
         var progress = options.Progress;
         int offset = 0;
