@@ -4,14 +4,24 @@ namespace Multilevel.Formulas;
 internal static class NameSuggestion
 {
     /// <summary>The candidate closest to <paramref name="name"/>, or null when none is close (a case-only
-    /// difference always counts; otherwise at most a third of the name's length, at least 1, edits).</summary>
+    /// difference always counts; then a name that starts the candidate, of 3 characters or more; otherwise
+    /// at most a third of the name's length, at least 1, edits).</summary>
     public static string? Closest(string name, IEnumerable<string> candidates)
     {
         string? best = null;
         int bestDistance = int.MaxValue;
-        foreach (var candidate in candidates)
+        var list = candidates.ToList();
+        foreach (var candidate in list)
         {
             if (string.Equals(candidate, name, StringComparison.OrdinalIgnoreCase)) return candidate;
+        }
+        if (name.Length >= 3)
+        {
+            var prefixed = list.Where(c => c.StartsWith(name, StringComparison.OrdinalIgnoreCase)).OrderBy(c => c.Length).FirstOrDefault();
+            if (prefixed is not null) return prefixed;
+        }
+        foreach (var candidate in list)
+        {
             int d = Distance(name, candidate);
             if (d < bestDistance)
             {
