@@ -121,6 +121,12 @@ public sealed class ModelMatrix
         }
 
         int p = names.Count;
+        if ((long)n * p > Array.MaxLength)
+        {
+            throw new ModelSpecificationException(
+                $"the model matrix would have {n:N0} rows × {p:N0} columns, more values than one array can hold; " +
+                "absorb large factors instead of dummy-coding them (y ~ x | g) or use fewer rows");
+        }
         var x = new double[(long)n * p];
         int col = 0;
         if (terms.HasIntercept)
@@ -157,74 +163,102 @@ public sealed class ModelMatrix
         }
     }
 
-    /// <summary>Writes the columns of one term starting at column <paramref name="col"/>; returns how many.</summary>
+    /// <summary>Writes the columns of one term starting at column <paramref name="col"/>; returns how many.
+    /// The array is freshly allocated (zeros), so only non-zero products are written: per row, the numeric
+    /// variables' product times every combination of the non-zero entries of the factors' coding rows (one
+    /// combination per row for treatment contrasts and indicators).</summary>
     private static int Fill(double[] x, int n, int col, Piece[] pieces)
     {
         int width = pieces.Aggregate(1, (w, p) => w * p.Width);
-        var factors = pieces.Where(p => p.Codes is not null).ToList();
-        double[]? product = null;
-        foreach (var p in pieces)
+        var numeric = pieces.Where(p => p.Numbers is not null).Select(p => p.Numbers!).ToArray();
+        var target = x.AsSpan(col * n, n);
+        if (numeric.Length == pieces.Length)
         {
-            if (p.Numbers is null) continue;
-            if (product is null) product = (double[])p.Numbers.Clone();
-            else
+            numeric[0].CopyTo(target);
+            for (int k = 1; k < numeric.Length; k++)
             {
-                for (int i = 0; i < n; i++) product[i] *= p.Numbers[i];
+                var v = numeric[k];
+                for (int i = 0; i < n; i++) target[i] *= v[i];
             }
-        }
-        if (factors.Count == 0)
-        {
-            product!.CopyTo(x.AsSpan(col * n, n));
             return 1;
         }
-        if (factors.Count == 1)
+        // factors: per level, the non-zero entries of its coding row as (column offset within the term, value)
+        var factorIndex = new List<int>();
+        int stride = 1;
+        var strides = new int[pieces.Length];
+        for (int k = 0; k < pieces.Length; k++)
         {
-            // one factor (times numbers): scatter the non-zero entries of each row's coding row
-            var f = factors[0];
-            int w = f.Width;
-            int levels = f.Coding!.Length / w;
-            var nonzero = new (int Column, double Value)[levels][];
+            strides[k] = stride;
+            stride *= pieces[k].Width;
+            if (pieces[k].Codes is not null) factorIndex.Add(k);
+        }
+        int nf = factorIndex.Count;
+        var codes = new int[nf][];
+        var nonzero = new (long Offset, double Value)[nf][][];
+        for (int f = 0; f < nf; f++)
+        {
+            var piece = pieces[factorIndex[f]];
+            int w = piece.Width;
+            int levels = piece.Coding!.Length / w;
+            codes[f] = piece.Codes!;
+            nonzero[f] = new (long, double)[levels][];
             for (int l = 0; l < levels; l++)
             {
-                var list = new List<(int, double)>();
+                var list = new List<(long, double)>();
                 for (int j = 0; j < w; j++)
                 {
-                    double v = f.Coding[l * w + j];
-                    if (v != 0) list.Add((j, v));
+                    double v = piece.Coding[l * w + j];
+                    if (v != 0) list.Add(((long)j * strides[factorIndex[f]] * n, v));
                 }
-                nonzero[l] = [.. list];
+                nonzero[f][l] = [.. list];
             }
-            var codes = f.Codes!;
-            long baseOffset = (long)col * n;
+        }
+        long baseOffset = (long)col * n;
+        if (nf == 1)
+        {
+            var c0 = codes[0];
+            var nz0 = nonzero[0];
             for (int i = 0; i < n; i++)
             {
-                double scale = product is null ? 1 : product[i];
-                foreach (var (j, v) in nonzero[codes[i]]) x[baseOffset + (long)j * n + i] = v * scale;
+                double scale = 1;
+                foreach (var v in numeric) scale *= v[i];
+                foreach (var (offset, value) in nz0[c0[i]]) x[baseOffset + offset + i] = value * scale;
             }
             return width;
         }
-        // several factors: column by column, products of the pieces (first piece varying fastest)
-        var index = new int[pieces.Length];
-        for (int c = 0; c < width; c++)
+        var position = new int[nf];
+        var rows = new (long Offset, double Value)[nf][];
+        for (int i = 0; i < n; i++)
         {
-            int rest = c;
-            for (int k = 0; k < pieces.Length; k++)
+            double scale = 1;
+            foreach (var v in numeric) scale *= v[i];
+            // odometer over the combinations of the factors' non-zero entries
+            bool empty = false;
+            for (int f = 0; f < nf; f++)
             {
-                index[k] = rest % pieces[k].Width;
-                rest /= pieces[k].Width;
+                rows[f] = nonzero[f][codes[f][i]];
+                position[f] = 0;
+                if (rows[f].Length == 0) empty = true;
             }
-            var target = x.AsSpan((col + c) * n, n);
-            if (product is null) target.Fill(1);
-            else product.CopyTo(target);
-            for (int k = 0; k < pieces.Length; k++)
+            if (empty) continue;
+            while (true)
             {
-                var p = pieces[k];
-                if (p.Codes is null) continue;
-                int w = p.Width;
-                int j = index[k];
-                var coding = p.Coding!;
-                var codes = p.Codes;
-                for (int i = 0; i < n; i++) target[i] *= coding[codes[i] * w + j];
+                long offset = 0;
+                double value = scale;
+                for (int f = 0; f < nf; f++)
+                {
+                    var (o, v) = rows[f][position[f]];
+                    offset += o;
+                    value *= v;
+                }
+                x[baseOffset + offset + i] = value;
+                int d = 0;
+                while (d < nf && ++position[d] == rows[d].Length)
+                {
+                    position[d] = 0;
+                    d++;
+                }
+                if (d == nf) break;
             }
         }
         return width;

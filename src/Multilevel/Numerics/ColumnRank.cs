@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Multilevel.Numerics;
 
 /// <summary>Which columns of a matrix are kept and which are aliased (linearly dependent on earlier ones).</summary>
@@ -96,11 +98,48 @@ public static class ColumnRank
             for (int j = l + 1; j < p; j++)
             {
                 var col = a.AsSpan(j * ld + l, m - l);
-                double t = -HouseholderQr.Dot(v, col) / v[0];
-                HouseholderQr.Axpy(t, v, col);
+                double t = -Dot(v, col) / v[0];
+                Axpy(t, v, col);
             }
             v[0] = -norm;
             v[1..].Clear();
         }
+    }
+
+    /// <summary>Σ aᵢ bᵢ, vectorised with two vector accumulators (a fixed order for a given vector width).</summary>
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        int w = Vector<double>.Count;
+        int i = 0;
+        double s = 0;
+        if (Vector.IsHardwareAccelerated && a.Length >= 2 * w)
+        {
+            var acc0 = Vector<double>.Zero;
+            var acc1 = Vector<double>.Zero;
+            for (; i + 2 * w <= a.Length; i += 2 * w)
+            {
+                acc0 += new Vector<double>(a[i..]) * new Vector<double>(b[i..]);
+                acc1 += new Vector<double>(a[(i + w)..]) * new Vector<double>(b[(i + w)..]);
+            }
+            s = Vector.Sum(acc0 + acc1);
+        }
+        for (; i < a.Length; i++) s += a[i] * b[i];
+        return s;
+    }
+
+    /// <summary>y += t x, vectorised.</summary>
+    private static void Axpy(double t, ReadOnlySpan<double> x, Span<double> y)
+    {
+        int w = Vector<double>.Count;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var tv = new Vector<double>(t);
+            for (; i + w <= x.Length; i += w)
+            {
+                (new Vector<double>(y[i..]) + tv * new Vector<double>(x[i..])).CopyTo(y[i..]);
+            }
+        }
+        for (; i < x.Length; i++) y[i] += t * x[i];
     }
 }

@@ -157,12 +157,10 @@ internal static class FactorCodes
             present = [.. set];
             Array.Sort(present);
         }
-        var index = new Dictionary<long, int>(present.Length);
         var levels = new string[present.Length];
         var parts = new string[factors.Count];
         for (int k = 0; k < present.Length; k++)
         {
-            index[present[k]] = k;
             long rest = present[k];
             for (int f = factors.Count - 1; f >= 0; f--)
             {
@@ -173,7 +171,7 @@ internal static class FactorCodes
             levels[k] = string.Join(":", parts);
         }
         var codes = new int[n];
-        if (present.Length <= (1 << 20) && product <= Math.Max(4.0 * n, 1 << 20))
+        if (product <= Math.Max(4.0 * n, 1 << 20))
         {
             var direct = new int[(long)product];
             for (int k = 0; k < present.Length; k++) direct[present[k]] = k;
@@ -181,6 +179,8 @@ internal static class FactorCodes
         }
         else
         {
+            var index = new Dictionary<long, int>(present.Length);
+            for (int k = 0; k < present.Length; k++) index[present[k]] = k;
             for (int i = 0; i < n; i++) codes[i] = combined[i] < 0 ? -1 : index[combined[i]];
         }
         return (codes, levels);
