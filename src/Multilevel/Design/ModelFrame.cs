@@ -60,7 +60,8 @@ public sealed class ModelFrame
     /// <summary>Rows dropped for missing or undefined values.</summary>
     public int RowsDropped => RowsInData - RowIndex.Length;
 
-    /// <summary>For each variable with missing values, how many rows of the data miss it (a row may miss several).</summary>
+    /// <summary>For each data column the formula uses, how many rows miss it (a row may miss several); for an
+    /// expression, how many more rows it leaves undefined where its columns are present (log of a negative number).</summary>
     public IReadOnlyDictionary<string, int> MissingByVariable { get; }
 
     /// <summary>What was done: rows dropped and why, factor levels dropped, notes from the term expansion.</summary>
@@ -159,24 +160,44 @@ public sealed class ModelFrame
             Job? weightsJob = options.Weights is { } w ? Add(Mode.Numeric, $"(weights) {w}", OptionColumn(w)) : null;
             Job? offsetOptionJob = options.Offset is { } o2 ? Add(Mode.Numeric, $"(offset) {o2}", OptionColumn(o2)) : null;
 
-            // 1. evaluate on all rows and find the rows with a missing or undefined value
+            // 1. evaluate on all rows and find the rows with a missing or undefined value: first the missing values of
+            //    the data columns the formula uses, then values the expressions leave undefined (log of a negative ...)
             var all = new Evaluator(data, _text, null);
             var missing = new bool[n];
             var missingCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+            var columns = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var job in _jobs.Values) CollectColumns(job.Node, columns);
+            if (fixedTerms.Response is { } resp) CollectColumns(resp.Node, columns);
+            foreach (var name in columns)
+            {
+                var column = data[name];
+                int count = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    if (column.IsMissing(i))
+                    {
+                        missing[i] = true;
+                        count++;
+                    }
+                }
+                if (count > 0) missingCounts[name] = count;
+            }
+            var undefinedCounts = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var job in _jobs.Values)
             {
                 job.Value = Evaluate(all, job);
                 int count = MarkMissing(job.Value, missing, job);
-                if (count > 0) missingCounts[job.Label] = count;
+                if (count > 0) undefinedCounts[job.Label] = count;
             }
             ResponseValue? response = null;
             if (fixedTerms.Response is not null)
             {
                 response = EvaluateResponse(all, fixedTerms.Response!);
                 int count = 0;
-                foreach (var part in response.Parts) count = Math.Max(count, MarkMissing(part, missing, null));
-                if (count > 0) missingCounts[fixedTerms.Response!.Label] = count;
+                foreach (var part in response.Parts) count += MarkMissing(part, missing, null);
+                if (count > 0) undefinedCounts[fixedTerms.Response!.Label] = count;
             }
+            foreach (var (label, count) in undefinedCounts) missingCounts[label] = count;
             int kept = 0;
             for (int i = 0; i < n; i++)
             {
@@ -198,8 +219,15 @@ public sealed class ModelFrame
             int dropped = n - kept;
             if (dropped > 0)
             {
-                _messages.Insert(0, $"{dropped} of {n} rows dropped for missing values (" +
-                    string.Join(", ", missingCounts.OrderByDescending(p => p.Value).Select(p => $"{p.Key}: {p.Value}")) + ")");
+                var byColumn = missingCounts.Where(p => !undefinedCounts.ContainsKey(p.Key)).OrderByDescending(p => p.Value);
+                string text = $"{dropped} of {n} rows dropped for missing values";
+                if (byColumn.Any()) text += " (" + string.Join(", ", byColumn.Select(p => $"{p.Key}: {p.Value}")) + ")";
+                if (undefinedCounts.Count > 0)
+                {
+                    text += "; undefined values where the data is present: " +
+                        string.Join(", ", undefinedCounts.OrderByDescending(p => p.Value).Select(p => $"{p.Key}: {p.Value}"));
+                }
+                _messages.Insert(0, text);
             }
 
             // 2. restrict to the rows used (gmean()/demean() are recomputed on them)
@@ -299,6 +327,29 @@ public sealed class ModelFrame
             }
         }
 
+        /// <summary>The data columns an expression reads.</summary>
+        private void CollectColumns(FormulaNode node, SortedSet<string> columns)
+        {
+            switch (node)
+            {
+                case VariableNode v when data.Contains(v.Name):
+                    columns.Add(v.Name);
+                    break;
+                case UnaryNode u:
+                    CollectColumns(u.Operand, columns);
+                    break;
+                case BinaryNode b:
+                    CollectColumns(b.Left, columns);
+                    CollectColumns(b.Right, columns);
+                    break;
+                case CallNode c:
+                    // C(f, sum): 'sum' names contrasts, not a column
+                    foreach (var a in c.Function == "C" ? c.Arguments.Take(1) : c.Arguments) CollectColumns(a.Value, columns);
+                    break;
+            }
+        }
+
+        /// <summary>Marks the rows where the value is missing; returns how many were not marked before.</summary>
         private static int MarkMissing(object value, bool[] missing, Job? job)
         {
             int count = 0;
@@ -307,7 +358,7 @@ public sealed class ModelFrame
                 case double[] values:
                     for (int i = 0; i < values.Length; i++)
                     {
-                        if (double.IsNaN(values[i]))
+                        if (double.IsNaN(values[i]) && !missing[i])
                         {
                             missing[i] = true;
                             count++;
@@ -317,7 +368,7 @@ public sealed class ModelFrame
                 case FactorValue f:
                     for (int i = 0; i < f.Codes.Length; i++)
                     {
-                        if (f.Codes[i] < 0)
+                        if (f.Codes[i] < 0 && !missing[i])
                         {
                             missing[i] = true;
                             count++;
