@@ -170,22 +170,16 @@ public sealed class ModelFrame
             if (fixedTerms.Response is { } resp) CollectColumns(resp.Node, columns);
             foreach (var name in columns)
             {
-                var column = data[name];
-                int count = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    if (column.IsMissing(i))
-                    {
-                        missing[i] = true;
-                        count++;
-                    }
-                }
+                int count = MarkMissingColumn(data[name], missing);
                 if (count > 0) missingCounts[name] = count;
             }
             var undefinedCounts = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var job in _jobs.Values)
             {
                 job.Value = Evaluate(all, job);
+                // a bare column (or factor of one) is missing exactly where the column is: already marked
+                bool bare = job.Node is VariableNode || job.Node is CallNode { Function: "factor" or "as.factor" or "C", Arguments: [{ Value: VariableNode }, ..] };
+                if (bare) continue;
                 int count = MarkMissing(job.Value, missing, job);
                 if (count > 0) undefinedCounts[job.Label] = count;
             }
@@ -233,7 +227,7 @@ public sealed class ModelFrame
             // 2. restrict to the rows used (gmean()/demean() are recomputed on them)
             if (dropped > 0)
             {
-                var used = new Evaluator(data, _text, rowIndex);
+                var used = new Evaluator(all, rowIndex);
                 foreach (var job in _jobs.Values)
                 {
                     job.Value = Evaluator.DependsOnRows(job.Node) ? Evaluate(used, job) : Restrict(job.Value!, rowIndex);
@@ -347,6 +341,52 @@ public sealed class ModelFrame
                     foreach (var a in c.Function == "C" ? c.Arguments.Take(1) : c.Arguments) CollectColumns(a.Value, columns);
                     break;
             }
+        }
+
+        /// <summary>Marks the rows where a data column is missing; returns how many it misses.</summary>
+        private static int MarkMissingColumn(Column column, bool[] missing)
+        {
+            int count = 0;
+            switch (column)
+            {
+                case NumericColumn nc:
+                    {
+                        var values = nc.Values;
+                        for (int i = 0; i < values.Length; i++)
+                        {
+                            if (double.IsNaN(values[i]))
+                            {
+                                missing[i] = true;
+                                count++;
+                            }
+                        }
+                        break;
+                    }
+                case CategoricalColumn cc:
+                    {
+                        var codes = cc.Codes;
+                        for (int i = 0; i < codes.Length; i++)
+                        {
+                            if (codes[i] < 0)
+                            {
+                                missing[i] = true;
+                                count++;
+                            }
+                        }
+                        break;
+                    }
+                default:
+                    for (int i = 0; i < column.Length; i++)
+                    {
+                        if (column.IsMissing(i))
+                        {
+                            missing[i] = true;
+                            count++;
+                        }
+                    }
+                    break;
+            }
+            return count;
         }
 
         /// <summary>Marks the rows where the value is missing; returns how many were not marked before.</summary>

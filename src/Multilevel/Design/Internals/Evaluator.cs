@@ -34,6 +34,7 @@ internal sealed class Evaluator
     private readonly string _text;
     private readonly int[]? _rows;
     private readonly Evaluator? _allRows;
+    private readonly Dictionary<string, (int[] Codes, string[] Levels)> _factorsOfNumbers = new(StringComparer.Ordinal);
 
     public Evaluator(Frame data, string text, int[]? rows)
     {
@@ -42,6 +43,17 @@ internal sealed class Evaluator
         _rows = rows;
         RowCount = rows?.Length ?? data.RowCount;
         _allRows = rows is null ? null : new Evaluator(data, text, null);
+    }
+
+    /// <summary>An evaluator on a subset of the rows that <paramref name="allRows"/> evaluates (sharing its work).</summary>
+    public Evaluator(Evaluator allRows, int[] rows)
+    {
+        ArgumentNullException.ThrowIfNull(allRows);
+        _data = allRows._data;
+        _text = allRows._text;
+        _rows = rows;
+        RowCount = rows.Length;
+        _allRows = allRows._allRows ?? allRows;
     }
 
     public int RowCount { get; }
@@ -126,7 +138,7 @@ internal sealed class Evaluator
                 {
                     var column = Resolve(v);
                     if (column is CategoricalColumn cc) return new FactorValue(Take(cc.UnsafeCodes), [.. cc.Levels], null);
-                    var (codes, levels) = FactorCodes.FromNumbers(Take(((NumericColumn)column).UnsafeArray));
+                    var (codes, levels) = FactorOfNumbers(v.Name, (NumericColumn)column);
                     return new FactorValue(codes, levels, null);
                 }
             case CallNode { Function: "factor" or "as.factor" } c:
@@ -154,6 +166,23 @@ internal sealed class Evaluator
                     return new FactorValue(codes, levels, null);
                 }
         }
+    }
+
+    /// <summary>A numeric column as a factor, computed once per column (on all rows; a row subset gathers the codes,
+    /// and unused levels are dropped later).</summary>
+    private (int[] Codes, string[] Levels) FactorOfNumbers(string name, NumericColumn column)
+    {
+        if (_allRows is not null)
+        {
+            var (codes, levels) = _allRows.FactorOfNumbers(name, column);
+            return (FactorCodes.Gather(codes, _rows!), levels);
+        }
+        if (!_factorsOfNumbers.TryGetValue(name, out var factor))
+        {
+            factor = FactorCodes.FromNumbers(column.UnsafeArray);
+            _factorsOfNumbers[name] = factor;
+        }
+        return factor;
     }
 
     private ContrastRequest ContrastsOf(CallNode call, IReadOnlyDictionary<string, FormulaNode> args)
