@@ -105,11 +105,15 @@ public static class DesignBuilder
         {
             var mm = ModelMatrix.Build(spec.Effects, frame);
             int n = mm.Rows, q = mm.Columns;
-            var z = new double[(long)n * q];
             var values = mm.UnsafeValues;
-            for (int k = 0; k < q; k++)
+            var z = values; // one column: column-major is row-major
+            if (q > 1)
             {
-                for (int i = 0; i < n; i++) z[(long)i * q + k] = values[(long)k * n + i];
+                z = new double[(long)n * q];
+                for (int k = 0; k < q; k++)
+                {
+                    for (int i = 0; i < n; i++) z[(long)i * q + k] = values[(long)k * n + i];
+                }
             }
             var g = frame.Grouping(spec.Grouping.Name);
             result.Add(new ReTerm(g.Name, g.Levels, g.Codes, mm.ColumnNames, z));
