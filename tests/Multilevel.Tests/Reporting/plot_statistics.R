@@ -1,5 +1,6 @@
 # Reference values for tests/Multilevel.Tests/Reporting: tick selection (labeling::extended), quantiles (type 7),
 # box-plot whiskers, bw.nrd0, exact Gaussian kernel densities, ppoints, qqnorm and qqline.
+# jsonlite writes 15 significant digits, so the tests compare at no tighter than 1e-14 relative.
 # Run from tests/Multilevel.Tests:  Rscript Reporting/plot_statistics.R > fixtures/reference/plot_statistics.json
 suppressPackageStartupMessages({ library(labeling); library(jsonlite) })
 hsb <- read.csv("fixtures/data/hsb.csv")

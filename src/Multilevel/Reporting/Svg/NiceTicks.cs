@@ -48,7 +48,7 @@ public static class NiceTicks
         double bestScore = double.NegativeInfinity;
         double bestMin = 0, bestStep = 0;
         int bestK = 0;
-        int bestDecimals = 0;
+        int bestJ = 1;
         double range = max - min;
 
         for (int j = 1; j <= 100; j++)
@@ -88,7 +88,7 @@ public static class NiceTicks
                                 bestMin = lmin;
                                 bestStep = step;
                                 bestK = k;
-                                bestDecimals = DecimalsFor(step);
+                                bestJ = j;
                             }
                         }
                     }
@@ -103,11 +103,12 @@ public static class NiceTicks
             int d = DecimalsFor(range / 10);
             return new TickSet([Math.Round(min, d), Math.Round(max, d)], max - min, d);
         }
+        // Every tick is a multiple of step/j: rounding to that many decimals removes representation noise.
+        int grain = Math.Min(15, DecimalsFor(bestStep / bestJ));
         var values = new double[bestK];
-        for (int i = 0; i < bestK; i++) values[i] = Math.Round(bestMin + i * bestStep, Math.Min(15, bestDecimals + 2));
-        // Trim representation noise: round to the decimals of the step.
-        for (int i = 0; i < bestK; i++) values[i] = Math.Round(values[i], Math.Min(15, bestDecimals));
-        return new TickSet(values, bestStep, bestDecimals);
+        for (int i = 0; i < bestK; i++) values[i] = Math.Round(bestMin + i * bestStep, grain);
+        int decimals = values.Max(v => v == 0 ? 0 : DecimalsFor(Math.Abs(v)));
+        return new TickSet(values, bestStep, decimals);
     }
 
     /// <summary>Decimals needed to print multiples of <paramref name="step"/> exactly (2.5 → 1, 0.25 → 2, 20 → 0).</summary>
