@@ -11,7 +11,7 @@ public class NiceTicksTests
     public static TheoryData<int> TickCases()
     {
         var data = new TheoryData<int>();
-        int n = SampleData.Reference("plot_statistics.json").GetProperty("ticks").GetArrayLength();
+        int n = SampleData.Reference("plot_statistics.json", "reference-extra").GetProperty("ticks").GetArrayLength();
         for (int i = 0; i < n; i++) data.Add(i);
         return data;
     }
@@ -21,7 +21,7 @@ public class NiceTicksTests
     [MemberData(nameof(TickCases))]
     public void MatchesRLabelingExtended(int index)
     {
-        var c = SampleData.Reference("plot_statistics.json").GetProperty("ticks")[index];
+        var c = SampleData.Reference("plot_statistics.json", "reference-extra").GetProperty("ticks")[index];
         double min = c.GetProperty("min").GetDouble(), max = c.GetProperty("max").GetDouble();
         int m = c.GetProperty("m").GetInt32();
         double[] expected = [.. c.GetProperty("ticks").EnumerateArray().Select(e => e.GetDouble())];

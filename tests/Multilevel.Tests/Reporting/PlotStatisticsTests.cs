@@ -4,10 +4,10 @@ using Xunit;
 
 namespace Multilevel.Tests.Reporting;
 
-/// <summary>The statistics behind the plots against R (fixtures/reference/plot_statistics.json, made by plot_statistics.R).</summary>
+/// <summary>The statistics behind the plots against R (fixtures/reference-extra/plot_statistics.json, made by fixtures/scripts/make-plot-statistics.R).</summary>
 public class PlotStatisticsTests
 {
-    private static readonly JsonElement Ref = SampleData.Reference("plot_statistics.json");
+    private static readonly JsonElement Ref = SampleData.Reference("plot_statistics.json", "reference-extra");
 
     private static double[] Data(string name)
     {

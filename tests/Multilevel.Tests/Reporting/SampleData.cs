@@ -27,7 +27,7 @@ internal static class SampleData
     public static double[] Numbers(List<string> cells) =>
         [.. cells.Select(c => c is "NA" or "" ? double.NaN : double.Parse(c, CultureInfo.InvariantCulture))];
 
-    public static JsonElement Reference(string name) => JsonDocument.Parse(File.ReadAllText(Fixture("reference", name))).RootElement;
+    public static JsonElement Reference(string name, string folder = "reference") => JsonDocument.Parse(File.ReadAllText(Fixture(folder, name))).RootElement;
 
     public static double Fixef(JsonElement reference, string term) => reference.GetProperty("fixef").GetProperty(term).GetProperty("estimate").GetDouble();
 

@@ -25,11 +25,15 @@ public static partial class Plots
         ArgumentNullException.ThrowIfNull(groups);
         groups.Validate(values.Count, "values");
         double[] demeaned = PlotStatistics.Demean(values, groups.Codes, groups.Count);
-        var fig = BoxplotPanels([($"{valueName} by group", values), ($"De-meaned {valueName} (within group)", demeaned)], groups, title,
-            null, groupLabel, order);
+        string groupWord = string.IsNullOrEmpty(groupLabel) ? "group" : groupLabel.ToLowerInvariant();
+        var fig = BoxplotPanels([("Raw", values), ($"De-meaned (minus the {groupWord} mean)", demeaned)], groups, title, null, groupLabel, order);
         return fig with
         {
-            Panels = [fig.Panels[0] with { X = fig.Panels[0].X with { Label = valueName } }, fig.Panels[1] with { X = fig.Panels[1].X with { Label = $"{valueName} − group mean" } }],
+            Panels =
+            [
+                fig.Panels[0] with { X = fig.Panels[0].X with { Label = valueName } },
+                fig.Panels[1] with { X = fig.Panels[1].X with { Label = $"{valueName} \u2212 {groupWord} mean" } },
+            ],
         };
     }
 
