@@ -60,6 +60,10 @@ internal static class SampleReport
             "Students", "School means"),
             "The tutorial's comparison of the total, between, within and random-effects slopes.");
 
+        lines.Figure(Plots.Scatter(demeanedSes, hsb.MathAch, "Predicting math achievement from de-meaned SES", "De-meaned socio-economic status",
+            "Math achievement", lines: [new FittedLine("Within schools (de-meaned SES)", wi, ws) { Color = Palette.Ink }]),
+            "Each student's SES minus the school mean: the slope is the within-school (fixed-effects) slope.");
+
         // Fixed-effects lines for the schools with max and min mean SES.
         var fe = SampleData.Reference("hsb_ols_ses_meanses.json");
         double f0 = SampleData.Fixef(fe, "(Intercept)"), f1 = SampleData.Fixef(fe, "ses"), f2 = SampleData.Fixef(fe, "meanses");
@@ -81,6 +85,16 @@ internal static class SampleReport
             "Predicting math achievement from SES and sector", "Socio-economic status", "Math achievement", showOtherLines: false,
             subtitle: "in a multilevel random-effects model, prototypical schools"),
             "Fixed part of mathach ~ ses * sector + (1 | schoolid) for two prototypical schools.");
+
+        var sectorGroups = new Grouping([.. sectorOf.Select(v => v > 0.5 ? 1 : 0)], ["Public schools", "Catholic schools"]);
+        lines.Figure(Plots.Scatter(meanSes, meanMath, "Predicting school math achievement from SES and sector", "Socio-economic status", "Math achievement",
+            sectorGroups,
+            [
+                new FittedLine("Public schools", a0, a1) { Color = Palette.At(0), From = sectorGroups.Codes.Select((c, j) => c == 0 ? meanSes[j] : double.NaN).Where(double.IsFinite).Min(), To = sectorGroups.Codes.Select((c, j) => c == 0 ? meanSes[j] : double.NaN).Where(double.IsFinite).Max() },
+                new FittedLine("Catholic schools", a0 + a2, a1 + a3) { Color = Palette.At(1), From = sectorGroups.Codes.Select((c, j) => c == 1 ? meanSes[j] : double.NaN).Where(double.IsFinite).Min(), To = sectorGroups.Codes.Select((c, j) => c == 1 ? meanSes[j] : double.NaN).Where(double.IsFinite).Max() },
+            ],
+            background: new LineSeries("Students", hsb.Ses, hsb.MathAch), subtitle: "in a multilevel random-effects model"),
+            "School means by sector (points) with the fixed part of mathach ~ ses * sector + (1 | schoolid) for each sector (lines).");
 
         // Random intercepts of the null model (closed form given the variance components).
         var nul = SampleData.Reference("hsb_null_reml.json");

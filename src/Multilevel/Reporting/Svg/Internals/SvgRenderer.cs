@@ -488,11 +488,20 @@ internal static class SvgRenderer
                 int n = pl.X.Count;
                 if (pl.Shape == MarkerShape.Disc)
                 {
+                    // One path for all discs: its opacity applies to the union of the discs, so a disc drawn again
+                    // at (almost) the same spot changes nothing. Large layers therefore skip repeats on a grid finer
+                    // than the disc (0.1 px, 0.5 px above 5,000 points, 1 px above 100,000), which keeps the file small.
+                    double grid = n > 100_000 ? 1 : n > 5_000 ? 2 : 10;
+                    var seen = new HashSet<long>();
                     sb.Append("<path class=\"points\" d=\"");
                     for (int i = 0; i < n; i++)
                     {
                         if (!double.IsFinite(pl.X[i]) || !double.IsFinite(pl.Y[i])) continue;
                         double px = sx.Map(pl.X[i]), py = sy.Map(pl.Y[i]);
+                        if (Math.Abs(px) > 1e6 || Math.Abs(py) > 1e6) continue; // far outside the clip: nothing to draw
+                        long key = ((long)Math.Round(px * grid) << 32) ^ (uint)(int)Math.Round(py * grid);
+                        if (!seen.Add(key)) continue;
+                        if (grid < 10) { px = Math.Round(px * grid) / grid; py = Math.Round(py * grid) / grid; }
                         sb.Append('M').AppendNum(px, 1).Append(' ').AppendNum(py, 1).Append("h0");
                         samples.Add((px, py));
                     }
@@ -789,14 +798,21 @@ internal static class SvgRenderer
 
     // ───────────────────────────── legend ─────────────────────────────
 
-    private static List<Layer> LegendEntries(Chart chart)
+    /// <summary>One legend entry per distinct label, in order of first appearance, with every layer that carries it
+    /// (a group drawn as points and a line gets one entry showing both).</summary>
+    private static List<List<Layer>> LegendEntries(Chart chart)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var list = new List<Layer>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var list = new List<List<Layer>>();
         foreach (var l in chart.Layers)
         {
             if (string.IsNullOrEmpty(l.Label) || l is TextLayer) continue;
-            if (seen.Add(l.Label)) list.Add(l);
+            if (index.TryGetValue(l.Label, out int i)) list[i].Add(l);
+            else
+            {
+                index[l.Label] = list.Count;
+                list.Add([l]);
+            }
         }
         return list;
     }
@@ -808,7 +824,7 @@ internal static class SvgRenderer
         if (entries.Count == 0) return;
         const double row = 18, glyph = 26, pad = 8;
         double maxText = p.Right - p.Left - glyph - 3 * pad - 16;
-        var texts = entries.Select(e => TextMetrics.Truncate(e.Label!, LegendSize, Math.Max(40, maxText))).ToList();
+        var texts = entries.Select(e => TextMetrics.Truncate(e[0].Label!, LegendSize, Math.Max(40, maxText))).ToList();
         sb.Append("<g class=\"legend\" font-size=\"").AppendNum(LegendSize).Append("\">");
         if (p.Chart.Legend == LegendPlacement.Below)
         {
@@ -817,7 +833,7 @@ internal static class SvgRenderer
             double y = legendBottom + 12;
             for (int i = 0; i < entries.Count; i++)
             {
-                Glyph(sb, entries[i], x, y, glyph);
+                Glyphs(sb, entries[i], x, y, glyph);
                 Text(sb, x + glyph + 6, y + LegendSize * 0.35, texts[i], LegendSize, "start", newline: false);
                 x += glyph + 6 + TextMetrics.Width(texts[i], LegendSize) + 18;
             }
@@ -853,10 +869,17 @@ internal static class SvgRenderer
         for (int i = 0; i < entries.Count; i++)
         {
             double cy = ly + pad / 2 + row * (i + 0.5);
-            Glyph(sb, entries[i], lx + pad, cy, glyph);
+            Glyphs(sb, entries[i], lx + pad, cy, glyph);
             Text(sb, lx + pad + glyph + 6, cy + LegendSize * 0.35, texts[i], LegendSize, "start", newline: false);
         }
         sb.Append("</g>\n");
+    }
+
+    /// <summary>Draws the glyphs of all layers of one legend entry: areas and lines first, points on top.</summary>
+    private static void Glyphs(StringBuilder sb, List<Layer> layers, double x, double cy, double glyphWidth)
+    {
+        foreach (var l in layers.Where(l => l is not PointsLayer)) Glyph(sb, l, x, cy, glyphWidth);
+        foreach (var l in layers.Where(l => l is PointsLayer)) Glyph(sb, l, x, cy, glyphWidth);
     }
 
     private static void Glyph(StringBuilder sb, Layer layer, double x, double cy, double glyphWidth)

@@ -5,15 +5,28 @@ public static partial class Plots
     /// <summary>
     /// Scatter plot of y against x, optionally coloured by group and with fitted straight lines. Up to eight groups
     /// get a colour and a legend entry each; with more, the colours repeat (as on the lecture slides) and the note says so.
+    /// <paramref name="background"/> points are drawn first in light grey (e.g. every student behind the school means).
     /// </summary>
     public static Figure Scatter(IReadOnlyList<double> x, IReadOnlyList<double> y, string? title = null, string? xLabel = null,
-        string? yLabel = null, Grouping? groups = null, IReadOnlyList<FittedLine>? lines = null, string? pointsLabel = null)
+        string? yLabel = null, Grouping? groups = null, IReadOnlyList<FittedLine>? lines = null, string? pointsLabel = null,
+        LineSeries? background = null, string? subtitle = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         SameLength(x.Count, "x", y.Count, "y");
         var (radius, opacity) = PointStyle(x.Count);
         var layers = new List<Layer>();
+        if (background is not null)
+        {
+            SameLength(background.X.Count, "background x", background.Y.Count, "background y");
+            var (br, bo) = PointStyle(background.X.Count);
+            layers.Add(new PointsLayer(background.X, background.Y)
+            {
+                Label = string.IsNullOrEmpty(background.Label) ? null : background.Label, Color = Palette.Muted, Radius = br, Opacity = Math.Min(0.6, bo + 0.1),
+            });
+            // The foreground is usually much smaller (group means): draw it clearly.
+            (radius, opacity) = (Math.Max(radius, 3), 0.9);
+        }
         string? note = null;
         int colourOffset = 0;
         if (groups is null)
@@ -53,7 +66,7 @@ public static partial class Plots
             for (int i = 0; i < lines.Count; i++) layers.Add(ToLayer(lines[i], i + colourOffset));
         }
         var chart = new Chart { X = new Axis { Label = xLabel }, Y = new Axis { Label = yLabel }, Layers = layers };
-        return new Figure(chart) { Title = title, Note = note, Kind = "scatter" };
+        return new Figure(chart) { Title = title, Subtitle = subtitle, Note = note, Kind = "scatter" };
     }
 
     /// <summary>Lines through (x, y) points, one per series, each with a legend entry.</summary>
