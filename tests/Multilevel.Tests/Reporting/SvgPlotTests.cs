@@ -206,6 +206,28 @@ public class SvgPlotTests
     }
 
     [Fact]
+    public void DegenerateDataStillGiveValidSvg()
+    {
+        Figure[] figures =
+        [
+            new Figure(new Chart()),
+            Plots.Scatter([double.NaN, double.NaN], [1, 2]),
+            Plots.Scatter([3], [4]),
+            Plots.Scatter([2, 2, 2], [5, 5, 5], lines: [new FittedLine("flat", 5, 0)]),
+            Plots.Density([1, 1, 1]),
+            Plots.NormalQq([1, 2]),
+            Plots.Caterpillar(["a"], [new CaterpillarTerm("(Intercept)", [0.5], [double.NaN])]),
+            Plots.Boxplots([1, 2, double.NaN], new Grouping([0, 0, 1], ["has values", "only missing"])),
+        ];
+        foreach (var f in figures)
+        {
+            var root = XDocument.Parse(f.ToSvg()).Root!;
+            Assert.Equal(Ns + "svg", root.Name);
+            Assert.DoesNotContain("NaN", f.ToSvg(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void PaletteIsOkabeIto()
     {
         string[] okabeIto = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"];

@@ -125,34 +125,33 @@ internal static class SvgRenderer
         if (share)
         {
             var ext = new Extent();
-            foreach (var p in plans) ext.Add(DataExtent(p.Chart, AxisDirection.Y, null));
+            foreach (var p in plans) ext.Add(DataExtent(p.Chart, AxisDirection.Y));
             var first = plans[0].Chart.Y;
-            var (lo, hi) = Domain(first, ext, plans[0].Chart.Layers);
+            var (lo, hi) = Domain(first, ext);
             var axis = BuildAxis(first, lo, hi, length, vertical: true);
             foreach (var p in plans) p.Y = axis;
             return;
         }
         foreach (var p in plans)
         {
-            var ext = DataExtent(p.Chart, AxisDirection.Y, null);
-            var (lo, hi) = Domain(p.Chart.Y, ext, p.Chart.Layers);
+            var ext = DataExtent(p.Chart, AxisDirection.Y);
+            var (lo, hi) = Domain(p.Chart.Y, ext);
             p.Y = BuildAxis(p.Chart.Y, lo, hi, length, vertical: true);
         }
     }
 
     private static ResolvedAxis ResolveXAxis(Chart chart, double left, double right)
     {
-        var ext = DataExtent(chart, AxisDirection.X, null);
-        var (lo, hi) = Domain(chart.X, ext, chart.Layers);
+        var ext = DataExtent(chart, AxisDirection.X);
+        var (lo, hi) = Domain(chart.X, ext);
         var axis = BuildAxis(chart.X, lo, hi, right - left, vertical: false);
         axis.Scale = new Scale(lo, hi, left, right);
         return axis;
     }
 
-    /// <summary>Fixes the y range once the x range is known: straight lines contribute their values at the x limits.</summary>
-    private static (double Lo, double Hi) Domain(Axis axis, Extent ext, IReadOnlyList<Layer> layers)
+    /// <summary>The axis range: categories at 0..n−1 with half a category to spare, or the padded data range unless fixed.</summary>
+    private static (double Lo, double Hi) Domain(Axis axis, Extent ext)
     {
-        _ = layers;
         if (axis.Categories is { } cats) return (-0.5, Math.Max(1, cats.Count) - 0.5);
         if (axis.IncludeZero) ext.Add(0);
         double lo, hi;
@@ -266,9 +265,9 @@ internal static class SvgRenderer
         return NiceTicks.Extended(lo, hi, wanted, onlyInside: true);
     }
 
-    private static Extent DataExtent(Chart chart, AxisDirection dir, Scale? other)
+    /// <summary>The range of the data along one axis; for the vertical axis, straight lines add their values at the ends of the x range.</summary>
+    private static Extent DataExtent(Chart chart, AxisDirection dir)
     {
-        _ = other;
         var e = new Extent();
         bool isX = dir == AxisDirection.X;
         foreach (var layer in chart.Layers)
@@ -316,8 +315,8 @@ internal static class SvgRenderer
         if (!isX)
         {
             // Straight lines: their values at the ends of the x range they are drawn over.
-            var xe = DataExtent(chart, AxisDirection.X, null);
-            var (xlo, xhi) = chart.X.Categories is null ? Domain(chart.X, xe, chart.Layers) : (-0.5, chart.X.Categories.Count - 0.5);
+            var xe = DataExtent(chart, AxisDirection.X);
+            var (xlo, xhi) = chart.X.Categories is null ? Domain(chart.X, xe) : (-0.5, chart.X.Categories.Count - 0.5);
             foreach (var ab in chart.Layers.OfType<AbLineLayer>().Where(l => l.AffectsLimits))
             {
                 double a = Math.Max(ab.From ?? xlo, xlo), b = Math.Min(ab.To ?? xhi, xhi);

@@ -85,8 +85,8 @@ public static partial class Plots
         }
         int missing = panels.Sum(p => p.Values.Count(v => !double.IsFinite(v)));
         var notes = new List<string>();
-        if (missing > 0) notes.Add($"{missing} missing or non-finite values are left out.");
-        if (empty > 0) notes.Add($"{empty} groups without values are not shown.");
+        if (missing > 0) notes.Add(MissingNote(missing));
+        if (empty > 0) notes.Add(empty == 1 ? "1 group without values is not shown." : $"{empty} groups without values are not shown.");
         notes.Add("Boxes: quartiles and median; whiskers: most extreme values within 1.5 × IQR; dots: values beyond.");
         return new Figure(charts)
         {

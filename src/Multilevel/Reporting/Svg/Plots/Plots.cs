@@ -16,6 +16,9 @@ public static partial class Plots
         _ => (2.6, 0.85),
     };
 
+    internal static string MissingNote(int missing) =>
+        missing == 1 ? "1 missing or non-finite value is left out." : $"{missing} missing or non-finite values are left out.";
+
     internal static void SameLength(int a, string nameA, int b, string nameB)
     {
         if (a != b) throw new PlotDataException($"{nameA} has {a} values but {nameB} has {b}; they must be parallel arrays");

@@ -130,7 +130,7 @@ public static partial class Plots
         {
             Title = title,
             Kind = "qq",
-            Note = missing > 0 ? $"{missing} missing or non-finite values are left out." : null,
+            Note = missing > 0 ? MissingNote(missing) : null,
         };
     }
 
@@ -174,7 +174,7 @@ public static partial class Plots
         {
             Title = title,
             Kind = "density",
-            Note = missing > 0 ? $"{missing} missing or non-finite values are left out." : null,
+            Note = missing > 0 ? MissingNote(missing) : null,
         };
     }
 }
