@@ -79,6 +79,7 @@ public class HtmlReportTests
         string html = Small().ToHtml();
         Assert.Contains("<th scope=\"col\">term</th><th scope=\"col\" class=\"num\">estimate</th><th scope=\"col\" class=\"num\">p</th>", html, StringComparison.Ordinal);
         Assert.Contains("<th scope=\"row\">(Intercept)</th><td class=\"num\">12.66</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<caption><span class=\"figno\">Table 1.</span> Coefficients</caption>", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ internal static class SampleReport
             ["std", "6.878246", "0.779355"],
             ["min", "−2.832000", "−3.758000"],
             ["max", "24.993000", "2.692000"],
-        ]) { Caption = "Table 1. Summary of the response and the predictor", Note = "As pandas' describe() prints them in the tutorial." });
+        ]) { Caption = "Summary of the response and the predictor", Note = "As pandas' describe() prints them in the tutorial." });
         desc.Figure(Plots.BoxplotsRawAndDemeaned(hsb.MathAch, g, "Math achievement by school", "mathach", "School"),
             "Box plots of math achievement for each of the 160 schools, raw (left) and minus the school mean (right).");
 

@@ -9,7 +9,7 @@ namespace Multilevel.Reporting.Html;
 /// <param name="Rows">Rows of cells; each row has as many cells as there are headers.</param>
 public sealed record HtmlTable(IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows)
 {
-    /// <summary>Caption shown above the table.</summary>
+    /// <summary>Caption shown above the table, after its number ("Table 2.").</summary>
     public string? Caption { get; init; }
 
     /// <summary>A note shown under the table (footnotes, significance codes).</summary>
@@ -273,8 +273,11 @@ public sealed class HtmlReport : HtmlContainer
             {
                 numeric[j] = table.Rows.Count > 0 && table.Rows.All(r => string.IsNullOrWhiteSpace(r[j]) || LooksNumeric(r[j]));
             }
-            sb.Append("<div class=\"table-wrap\"><table class=\"data\" id=\"table-").Append(++_table).Append("\">");
-            if (!string.IsNullOrEmpty(table.Caption)) sb.Append("<caption>").Append(Esc(table.Caption)).Append("</caption>");
+            int number = ++_table;
+            sb.Append("<div class=\"table-wrap\"><table class=\"data\" id=\"table-").Append(number).Append("\">");
+            sb.Append("<caption><span class=\"figno\">Table ").Append(number).Append(".</span>");
+            if (!string.IsNullOrEmpty(table.Caption)) sb.Append(' ').Append(Esc(table.Caption));
+            sb.Append("</caption>");
             sb.Append("<thead><tr>");
             for (int j = 0; j < cols; j++)
             {
