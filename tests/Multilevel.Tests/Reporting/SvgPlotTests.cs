@@ -228,6 +228,23 @@ public class SvgPlotTests
     }
 
     [Fact]
+    public void SavesAStandaloneSvgFile()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"mlm-{Guid.NewGuid():N}.svg");
+        try
+        {
+            Plots.NormalQq([1.0, 2.5, 2.0, 4.0]).Save(path);
+            byte[] bytes = File.ReadAllBytes(path);
+            Assert.NotEqual(0xEF, bytes[0]);
+            Assert.Equal(Ns + "svg", XDocument.Load(path).Root!.Name);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void PaletteIsOkabeIto()
     {
         string[] okabeIto = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"];

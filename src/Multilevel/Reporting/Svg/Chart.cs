@@ -123,4 +123,11 @@ public sealed record Figure
 
     /// <summary>Writes the figure as SVG. <paramref name="idPrefix"/> makes its element ids unique when several figures share one HTML page.</summary>
     public string ToSvg(string idPrefix = "mlm-fig") => Internals.SvgRenderer.Render(this, idPrefix);
+
+    /// <summary>Writes the figure to <paramref name="path"/> as a standalone SVG file (UTF-8, no byte-order mark).</summary>
+    public void Save(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        File.WriteAllText(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + ToSvg(), new System.Text.UTF8Encoding(false));
+    }
 }
