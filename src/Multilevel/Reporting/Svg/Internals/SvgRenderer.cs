@@ -996,7 +996,7 @@ internal static class SvgRenderer
             var c = p.Chart;
             var sbp = new StringBuilder();
             if (plans.Count > 1) sbp.Append("Panel ").Append(p.Index + 1).Append(c.Title is null ? "" : " (" + c.Title + ")").Append(": ");
-            sbp.Append(DescribeAxis("horizontal", c.X, p.X)).Append("; ").Append(DescribeAxis("vertical", c.Y, p.Y)).Append('.');
+            sbp.Append(DescribeAxis(plans.Count > 1 ? "horizontal" : "Horizontal", c.X, p.X)).Append("; ").Append(DescribeAxis("vertical", c.Y, p.Y)).Append('.');
             var layerTexts = new List<string>();
             foreach (var l in c.Layers)
             {
@@ -1029,5 +1029,5 @@ internal static class SvgRenderer
         return $"{name} from {Fmt(axis.Lo)} to {Fmt(axis.Hi)}";
     }
 
-    private static string Fmt(double v) => NiceTicks.FormatLabel(v, Math.Abs(v) >= 100 ? 0 : Math.Abs(v) >= 1 ? 2 : 3).Replace('\u2212', '-');
+    private static string Fmt(double v) => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
 }
