@@ -104,8 +104,16 @@ internal static class SvgRenderer
         }
         sb.Append("</defs>\n");
         sb.Append("<rect class=\"background\" width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
-        if (titleBaseline > 0) Text(sb, width / 2, titleBaseline, fig.Title!, TitleSize, "middle", bold: true, cls: "title");
-        if (subtitleBaseline > 0) Text(sb, width / 2, subtitleBaseline, fig.Subtitle!, SubtitleSize, "middle", cls: "subtitle", color: "#444444");
+        if (titleBaseline > 0)
+        {
+            var (text, size) = Fit(fig.Title!, TitleSize, width - 24, bold: true);
+            Text(sb, width / 2, titleBaseline, text, size, "middle", bold: true, cls: "title");
+        }
+        if (subtitleBaseline > 0)
+        {
+            var (text, size) = Fit(fig.Subtitle!, SubtitleSize, width - 24, bold: false);
+            Text(sb, width / 2, subtitleBaseline, text, size, "middle", cls: "subtitle", color: "#444444");
+        }
 
         foreach (var p in plans) RenderPanel(sb, p, id, bottom);
 
@@ -965,6 +973,13 @@ internal static class SvgRenderer
         double len = Math.Sqrt((x2 - x1) * (x2 - x1) + (y2 - y1) * (y2 - y1));
         int steps = Math.Clamp((int)(len / 8), 1, 200);
         for (int i = 0; i <= steps; i++) samples.Add((x1 + (x2 - x1) * i / steps, y1 + (y2 - y1) * i / steps));
+    }
+
+    /// <summary>A title that fits the width: smaller type (down to 11 px) first, then an ellipsis.</summary>
+    private static (string Text, double Size) Fit(string text, double size, double maxWidth, bool bold)
+    {
+        while (size > 11 && TextMetrics.Width(text, size, bold) > maxWidth) size -= 0.5;
+        return (TextMetrics.Width(text, size, bold) > maxWidth ? TextMetrics.Truncate(text, size * (bold ? 1.08 : 1), maxWidth) : text, size);
     }
 
     /// <summary>Emphasised category labels stay legible (10 px) even where the ordinary ones are small.</summary>
