@@ -55,6 +55,33 @@ public class ModelMatrixTests
     public void ColumnNamesMatchR(string formula, string names) => Assert.Equal(names.Split(';'), Names(formula));
 
     [Fact]
+    public void LevelLabelsAreAppendedAsTheyAre()
+    {
+        // R: a factor livch with levels 0, 1, 2, 3+ gives columns livch1, livch2, livch3+ (mlmRev's Contraception)
+        var frame = new Frame([
+            new NumericColumn("use", [0, 1, 0, 1, 1, 0, 1, 0]),
+            new CategoricalColumn("livch", [0, 1, 2, 3, 0, 1, 2, 3], ["0", "1", "2", "3+"]),
+        ]);
+        Assert.Equal(["(Intercept)", "livch1", "livch2", "livch3+"], Names("use ~ livch", frame));
+    }
+
+    [Fact]
+    public void DefaultContrastsCanBeSum()
+    {
+        var mf = ModelFrame.Create("y ~ a + C(b, treatment)", SmallFrame(), new DesignOptions { Contrasts = ContrastKind.Sum });
+        Assert.Equal(["(Intercept)", "a1", "a2", "C(b, treatment)v"], ModelMatrix.Build(mf.Terms.Fixed, mf).ColumnNames);
+    }
+
+    [Fact]
+    public void UncorrelatedFactorTermKeepsAllItsLevelsTogether()
+    {
+        // lme4's expandDoubleVerts: (a || g) = (1 | g) + (0 + a | g), the factor as one term with indicator columns
+        var design = DesignBuilder.Build("y ~ x + (a || b)", SmallFrame());
+        Assert.Equal(["(Intercept)"], design.RandomEffects[0].ColumnNames);
+        Assert.Equal(["ap", "aq", "ar"], design.RandomEffects[1].ColumnNames);
+    }
+
+    [Fact]
     public void FactorOfNumbersLabelsLevelsAsR()
     {
         // R: levels(factor(c(1:11, 100000)))[10:12] is "10" "11" "1e+05"
