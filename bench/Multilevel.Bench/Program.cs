@@ -1,3 +1,9 @@
 // Benchmarks: `dotnet run -c Release --project bench/Multilevel.Bench -- <suite> [options]`.
-if (args.Length > 0 && args[0] == "lmm") Multilevel.Bench.Lmm.LmmBench.Run(args[1..]);
-else System.Console.WriteLine("usage: Multilevel.Bench lmm [insteval|sim1m|small|all] [--data DIR] [--export DIR]");
+// One line per suite; keep the list sorted.
+var suites = new Dictionary<string, Action<string[]>>
+{
+    ["design"] = Multilevel.Bench.DesignBench.Run,
+    ["lmm"] = Multilevel.Bench.Lmm.LmmBench.Run,
+};
+if (args.Length > 0 && suites.TryGetValue(args[0], out var run)) run(args[1..]);
+else System.Console.WriteLine($"usage: Multilevel.Bench <{string.Join("|", suites.Keys)}> [options]");
