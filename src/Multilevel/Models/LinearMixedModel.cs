@@ -11,7 +11,7 @@ namespace Multilevel.Models;
 /// <see cref="CreateDeviance"/> (design → deviance function of θ), <see cref="Optimize"/> and
 /// <see cref="CreateFit"/>.
 /// </summary>
-public static class LinearMixedModel
+public static partial class LinearMixedModel
 {
     /// <summary>Fits the model of a design.</summary>
     public static LinearMixedModelFit Fit(ModelDesign design, LinearMixedModelOptions options = default)
