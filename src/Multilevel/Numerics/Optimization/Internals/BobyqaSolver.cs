@@ -44,6 +44,7 @@ internal sealed class BobyqaSolver
     private const double CgTolerance = 0.01;        // relative reduction at which the subproblem solver stops
 
     private readonly BoundedProblem problem;
+    private readonly Action<BobyqaSolver>? observer;
     private readonly int n;
     private readonly int m;
     private readonly int p;
@@ -74,8 +75,9 @@ internal sealed class BobyqaSolver
     private readonly double[] work2;
     private readonly double[] workM;
 
-    public BobyqaSolver(BoundedProblem problem, int interpolationPoints, double rhoBeg, double rhoEnd)
+    public BobyqaSolver(BoundedProblem problem, int interpolationPoints, double rhoBeg, double rhoEnd, Action<BobyqaSolver>? observer = null)
     {
+        this.observer = observer;
         this.problem = problem;
         n = problem.Dimension;
         m = interpolationPoints;
@@ -119,6 +121,7 @@ internal sealed class BobyqaSolver
         int alternativeModelTest = 0;
         bool lastStepShortAndUntried = false;
         int evaluationsAtLastRecovery = -1;
+        int rebuilds = 0;
         long iterationLimit = 50L * problem.MaxEvaluations + 1000;
 
         for (long iteration = 0; iteration < iterationLimit; iteration++)
@@ -160,10 +163,8 @@ internal sealed class BobyqaSolver
                 knew = ChoosePointToDrop(d, improved, out bool damaged);
                 if (damaged)
                 {
-                    if (problem.Evaluations == evaluationsAtLastRecovery) return RoundingResult();
-                    evaluationsAtLastRecovery = problem.Evaluations;
-                    Recovery recovery = Recover();
-                    if (recovery == Recovery.Failed) return RoundingResult();
+                    Recovery recovery = Recover(ref evaluationsAtLastRecovery, ref rebuilds);
+                    if (recovery == Recovery.Failed) return problem.Exhausted ? MaxEvaluationsResult() : RoundingResult();
                     ResetHistory(dnormHistory, errorHistory);
                     if (recovery == Recovery.Rebuilt)
                     {
@@ -217,9 +218,8 @@ internal sealed class BobyqaSolver
                 double denominator = alpha * beta + vlag[farthest] * vlag[farthest];
                 if (!(denominator > 0.5 * vlag[farthest] * vlag[farthest]) || !double.IsFinite(denominator))
                 {
-                    if (problem.Evaluations == evaluationsAtLastRecovery) return RoundingResult();
-                    evaluationsAtLastRecovery = problem.Evaluations;
-                    if (Recover() == Recovery.Failed) return RoundingResult();
+                    Recovery recovery = Recover(ref evaluationsAtLastRecovery, ref rebuilds);
+                    if (recovery == Recovery.Failed) return problem.Exhausted ? MaxEvaluationsResult() : RoundingResult();
                     ResetHistory(dnormHistory, errorHistory);
                 }
                 else
@@ -254,6 +254,8 @@ internal sealed class BobyqaSolver
                 delta = Math.Max(delta, rho);
                 ResetHistory(dnormHistory, errorHistory);
             }
+
+            observer?.Invoke(this);
 
             // Keep xopt near the base point so that rounding errors in the quadratic terms stay small.
             double xoptSq = 0;
@@ -415,7 +417,9 @@ internal sealed class BobyqaSolver
     /// Υ = −Ξ A Q₁ R⁻ᵀ; bmat holds the rows of Ξ and Υ that belong to the linear terms.
     /// </summary>
     /// <returns>False when the points do not determine the least-change model (they are not poised).</returns>
-    private bool RecomputeH()
+    private bool RecomputeH() => ComputeH(bmat, zmat);
+
+    private bool ComputeH(double[] bOut, double[] zOut)
     {
         int k1 = n + 1;
         var xt = new double[m * k1];
@@ -550,27 +554,29 @@ internal sealed class BobyqaSolver
                 upsilonT[rr * k1 + c] = s / r[c * k1 + c];
             }
         }
+        var newB = new double[bOut.Length];
         for (int k = 0; k < m; k++)
         {
-            for (int i = 0; i < n; i++) bmat[k * n + i] = xi[k * k1 + i + 1];
+            for (int i = 0; i < n; i++) newB[k * n + i] = xi[k * k1 + i + 1];
         }
         for (int j = 0; j < n; j++)
         {
             for (int i = 0; i < n; i++)
             {
                 double s = 0.5 * (upsilonT[(i + 1) * k1 + j + 1] + upsilonT[(j + 1) * k1 + i + 1]);
-                bmat[(m + j) * n + i] = s;
+                newB[(m + j) * n + i] = s;
             }
         }
-        Array.Copy(newZ, zmat, zmat.Length);
-        foreach (double v in bmat)
+        foreach (double v in newB)
         {
             if (!double.IsFinite(v)) return false;
         }
-        foreach (double v in zmat)
+        foreach (double v in newZ)
         {
             if (!double.IsFinite(v)) return false;
         }
+        Array.Copy(newB, bOut, bOut.Length);
+        Array.Copy(newZ, zOut, zOut.Length);
         return true;
     }
 
@@ -599,9 +605,11 @@ internal sealed class BobyqaSolver
     /// entries are the Lagrange functions at xnew — and returns β = ½‖xnew‖⁴ − w(xnew)ᵀ H w(xnew), written in
     /// differences from xopt to avoid cancellation.
     /// </summary>
-    private void ComputeLagrangeValues(ReadOnlySpan<double> d, out double beta)
+    private void ComputeLagrangeValues(ReadOnlySpan<double> d, out double beta, int reference = -1)
     {
-        ReadOnlySpan<double> xopt = xpt.AsSpan(kopt * n, n);
+        // Any interpolation point r can serve as reference, since H w(Y_r) = e_r; the iterations use xopt.
+        if (reference < 0) reference = kopt;
+        ReadOnlySpan<double> xopt = xpt.AsSpan(reference * n, n);
         Span<double> u = workM;
         for (int j = 0; j < m; j++)
         {
@@ -645,7 +653,7 @@ internal sealed class BobyqaSolver
             vlag[m + i] = bu + ud;
             dUd += d[i] * ud;
         }
-        vlag[kopt] += 1;
+        vlag[reference] += 1;
         double vHv = zuzu + 2 * udbd + dUd;
         double dx = SmallDense.Dot(d, xopt);
         double dsq = SmallDense.Dot(d, d);
@@ -806,6 +814,7 @@ internal sealed class BobyqaSolver
         }
         bool updated = UpdateH(t, beta);
         PlacePoint(t, xoptOld, d, f);
+
         if (!updated)
         {
             // H cannot absorb this point (rounding): recompute it for the new set and re-fit the model.
@@ -836,6 +845,23 @@ internal sealed class BobyqaSolver
             HessianTimes(d, work2);
             for (int i = 0; i < n; i++) gopt[i] += work2[i];
         }
+
+        // Rounding errors accumulate in the updated H, above all with large m and points clustered at several
+        // scales. Probe it at another point Y_j (the update itself makes the conditions at the new point hold):
+        // ℓ_k(Y_j) = δ_kj. If it is off by more than 1e-8, recompute H from the points and restore interpolation.
+        if (LagrangeErrorAt((t + 1) % m) > 1e-8 && RecomputeH()) FitModelToResiduals();
+    }
+
+    /// <summary>max_k |ℓ_k(Y_j) − δ_kj| with the current H, computed from another interpolation point.</summary>
+    private double LagrangeErrorAt(int j)
+    {
+        int reference = j != kopt ? kopt : (j + 1) % m;
+        var d = new double[n];
+        for (int i = 0; i < n; i++) d[i] = xpt[j * n + i] - xpt[reference * n + i];
+        ComputeLagrangeValues(d, out _, reference);
+        double err = 0;
+        for (int k = 0; k < m; k++) err = Math.Max(err, Math.Abs(vlag[k] - (k == j ? 1 : 0)));
+        return double.IsFinite(err) ? err : double.PositiveInfinity;
     }
 
     private void PlacePoint(int t, double[] xoptOld, double[] d, double f)
@@ -963,15 +989,26 @@ internal sealed class BobyqaSolver
     /// Recomputes H from the points and re-fits the model to them. If the points no longer determine the
     /// model, builds a fresh interpolation set around the best point (costs m − 1 evaluations).
     /// </summary>
-    private Recovery Recover()
+    private Recovery Recover(ref int evaluationsAtLastRecovery, ref int rebuilds)
     {
-        if (RecomputeH())
+        // First recompute H from the points (free). If that does not help — the damage recurs before any new
+        // evaluation, or H is still inaccurate — the points themselves are badly poised: lay out a fresh set
+        // around the best point (m − 1 evaluations), at most MaxRebuilds times in a run.
+        bool recurring = problem.Evaluations == evaluationsAtLastRecovery;
+        evaluationsAtLastRecovery = problem.Evaluations;
+        if (!recurring && RecomputeH())
         {
             FitModelToResiduals();
-            return Recovery.Recomputed;
+            if (LagrangeErrorAt(kopt == 0 ? 1 : 0) <= 1e-6) return Recovery.Recomputed;
         }
-        return Rebuild() ? Recovery.Rebuilt : Recovery.Failed;
+        if (rebuilds >= MaxRebuilds) return Recovery.Failed;
+        rebuilds++;
+        bool ok = Rebuild();
+        evaluationsAtLastRecovery = problem.Evaluations;
+        return ok ? Recovery.Rebuilt : Recovery.Failed;
     }
+
+    private const int MaxRebuilds = 5;
 
     private enum Recovery
     {
@@ -1569,6 +1606,41 @@ internal sealed class BobyqaSolver
         ComputeLagrangeValues(d, out double beta);
         double value = OmegaDiagonal(knew) * beta + vlag[knew] * vlag[knew];
         return double.IsFinite(value) ? value : double.NegativeInfinity;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Diagnostics for tests
+
+    /// <summary>Current ρ.</summary>
+    internal double Rho => rho;
+
+    /// <summary>
+    /// Largest |ℓ_k(Y_j) − δ_kj| over all points with the current H (<paramref name="recomputed"/> false) or with H
+    /// recomputed from the points (true; the state is left unchanged).
+    /// </summary>
+    internal double LagrangeError(bool recomputed)
+    {
+        var bSave = (double[])bmat.Clone();
+        var zSave = (double[])zmat.Clone();
+        if (recomputed && !ComputeH(bmat, zmat)) return double.PositiveInfinity;
+        double worst = 0;
+        for (int j = 0; j < m; j++) worst = Math.Max(worst, LagrangeErrorAt(j));
+        Array.Copy(bSave, bmat, bmat.Length);
+        Array.Copy(zSave, zmat, zmat.Length);
+        return worst;
+    }
+
+    /// <summary>Largest |F_k − F_opt − (Q(Y_k) − Q(xopt))| over the points, relative to max(1, |F_opt|).</summary>
+    internal double InterpolationResidual()
+    {
+        var diff = new double[n];
+        double worst = 0;
+        for (int k = 0; k < m; k++)
+        {
+            for (int i = 0; i < n; i++) diff[i] = xpt[k * n + i] - xpt[kopt * n + i];
+            worst = Math.Max(worst, Math.Abs(fval[k] - fval[kopt] - ModelChange(diff)));
+        }
+        return worst / Math.Max(1, Math.Abs(fval[kopt]));
     }
 
     // ------------------------------------------------------------------------------------------------
