@@ -74,6 +74,12 @@ internal sealed class BobyqaSolver
     private readonly double[] work1;
     private readonly double[] work2;
     private readonly double[] workM;
+    private readonly double[] workM2;
+    private readonly double[] workM3;
+    private readonly double[] workHcol;
+    private readonly double[][] workN;
+    private readonly int[] workBound;
+    private readonly bool[] workFree;
 
     public BobyqaSolver(BoundedProblem problem, int interpolationPoints, double rhoBeg, double rhoEnd, Action<BobyqaSolver>? observer = null)
     {
@@ -106,6 +112,13 @@ internal sealed class BobyqaSolver
         work1 = new double[n];
         work2 = new double[n];
         workM = new double[m];
+        workM2 = new double[m];
+        workM3 = new double[m];
+        workHcol = new double[m + n];
+        workN = new double[12][];
+        for (int w = 0; w < workN.Length; w++) workN[w] = new double[n];
+        workBound = new int[n];
+        workFree = new bool[n];
     }
 
     /// <summary>Runs BOBYQA from the problem's start, whose value <paramref name="f0"/> is known.</summary>
@@ -160,7 +173,7 @@ internal sealed class BobyqaSolver
                 if (delta <= 1.5 * rho) delta = rho;
                 bool improved = f < fopt;
 
-                knew = ChoosePointToDrop(d, improved, out bool damaged);
+                knew = ChoosePointToDrop(d, improved, out bool damaged, out double betaOfD);
                 if (damaged)
                 {
                     Recovery recovery = Recover(ref evaluationsAtLastRecovery, ref rebuilds);
@@ -172,14 +185,14 @@ internal sealed class BobyqaSolver
                     }
                     else
                     {
-                        knew = ChoosePointToDrop(d, improved, out damaged);
+                        knew = ChoosePointToDrop(d, improved, out damaged, out betaOfD);
                         if (damaged) knew = -1;
                         modelError = f - fval[kopt] - ModelChange(d);
                     }
                 }
                 if (knew >= 0)
                 {
-                    Replace(knew, d, f, modelError, improved);
+                    Replace(knew, d, f, modelError, improved, betaOfD);
                     TryAlternativeModel(ratio, ref alternativeModelTest);
                 }
             }
@@ -231,7 +244,7 @@ internal sealed class BobyqaSolver
                     ShiftIn(dnormHistory, Math.Min(deltaBar, Norm(d)));
                     double modelError = f - fopt - predicted;
                     ShiftIn(errorHistory, modelError);
-                    Replace(farthest, d, f, modelError, f < fopt);
+                    Replace(farthest, d, f, modelError, f < fopt, beta);
                 }
             }
 
@@ -448,28 +461,22 @@ internal sealed class BobyqaSolver
         var aq2 = new double[m * p];
         for (int c = 0; c < p; c++)
         {
-            for (int i = 0; i < m; i++)
+            ReadOnlySpan<double> qc = q.AsSpan((k1 + c) * m, m);
+            Span<double> dst = aq2.AsSpan(c * m, m);
+            for (int t = 0; t < m; t++)
             {
-                double s = 0;
-                for (int t = 0; t < m; t++) s += amat[t * m + i] * q[(k1 + c) * m + t];
-                aq2[c * m + i] = s;
+                double qt = qc[t];
+                if (qt == 0) continue;
+                ReadOnlySpan<double> at = amat.AsSpan(t * m, m);
+                for (int i = 0; i < m; i++) dst[i] += at[i] * qt;
             }
         }
         var mm = new double[p * p];
         for (int c = 0; c < p; c++)
         {
-            for (int rr = 0; rr < p; rr++)
+            for (int rr = 0; rr <= c; rr++)
             {
-                double s = 0;
-                for (int t = 0; t < m; t++) s += q[(k1 + rr) * m + t] * aq2[c * m + t];
-                mm[c * p + rr] = s;
-            }
-        }
-        for (int c = 0; c < p; c++)
-        {
-            for (int rr = c + 1; rr < p; rr++)
-            {
-                double s = 0.5 * (mm[c * p + rr] + mm[rr * p + c]);
+                double s = SmallDense.Dot(q.AsSpan((k1 + rr) * m, m), aq2.AsSpan(c * m, m));
                 mm[c * p + rr] = s;
                 mm[rr * p + c] = s;
             }
@@ -488,36 +495,34 @@ internal sealed class BobyqaSolver
             }
             for (int c = 0; c < p; c++) newZ[c * m + k] = zrow[c];
         }
-        // Ω = Z Zᵀ and T = I − A Ω.
-        var omega = new double[m * m];
-        for (int j = 0; j < m; j++)
+        // A Q₁ (m × (n+1)), and W = (A Q₁)ᵀ Z ((n+1) × p).
+        var aq1 = new double[m * k1];
+        for (int c = 0; c < k1; c++)
         {
-            for (int k = 0; k <= j; k++)
+            ReadOnlySpan<double> qc = q.AsSpan(c * m, m);
+            for (int t = 0; t < m; t++)
             {
-                double s = 0;
-                for (int c = 0; c < p; c++) s += newZ[c * m + j] * newZ[c * m + k];
-                omega[k * m + j] = s;
-                omega[j * m + k] = s;
+                double qt = qc[t];
+                if (qt == 0) continue;
+                ReadOnlySpan<double> at = amat.AsSpan(t * m, m);
+                Span<double> dst = aq1.AsSpan(c * m, m);
+                for (int i = 0; i < m; i++) dst[i] += at[i] * qt;
             }
         }
-        var tmat = new double[m * m];
-        for (int c = 0; c < m; c++)
+        var wmat = new double[k1 * p];
+        for (int c = 0; c < p; c++)
         {
-            for (int i = 0; i < m; i++)
-            {
-                double s = 0;
-                for (int t = 0; t < m; t++) s += amat[t * m + i] * omega[c * m + t];
-                tmat[c * m + i] = (i == c ? 1 : 0) - s;
-            }
+            ReadOnlySpan<double> zc = newZ.AsSpan(c * m, m);
+            for (int rr = 0; rr < k1; rr++) wmat[c * k1 + rr] = SmallDense.Dot(aq1.AsSpan(rr * m, m), zc);
         }
-        // Ξ = R⁻¹ (Q₁ᵀ T): (n+1) × m.
+        // Ξ = R⁻¹ Q₁ᵀ (I − A Ω) = R⁻¹ (Q₁ᵀ − W Zᵀ): (n+1) × m, one column (point) at a time.
         var xi = new double[k1 * m];
         for (int c = 0; c < m; c++)
         {
             for (int rr = 0; rr < k1; rr++)
             {
-                double s = 0;
-                for (int t = 0; t < m; t++) s += q[rr * m + t] * tmat[c * m + t];
+                double s = q[rr * m + c];
+                for (int t = 0; t < p; t++) s -= wmat[t * k1 + rr] * newZ[t * m + c];
                 xi[c * k1 + rr] = s;
             }
             for (int rr = k1 - 1; rr >= 0; rr--)
@@ -528,16 +533,6 @@ internal sealed class BobyqaSolver
             }
         }
         // S = Ξ (A Q₁), then Υ Rᵀ = −S, i.e. R Υᵀ = −Sᵀ.
-        var aq1 = new double[m * k1];
-        for (int c = 0; c < k1; c++)
-        {
-            for (int i = 0; i < m; i++)
-            {
-                double s = 0;
-                for (int t = 0; t < m; t++) s += amat[t * m + i] * q[c * m + t];
-                aq1[c * m + i] = s;
-            }
-        }
         var upsilonT = new double[k1 * k1]; // column rr of Υᵀ is row rr of Υ
         for (int rr = 0; rr < k1; rr++)
         {
@@ -618,40 +613,38 @@ internal sealed class BobyqaSolver
             double yx = SmallDense.Dot(y, xopt);
             u[j] = yd * (yx + 0.5 * yd);
         }
-        // Ω u = Z (Zᵀ u)
-        Span<double> zu = p <= 256 ? stackalloc double[p] : new double[p];
+        // First m entries: Ω u + B₀ᵀ d with Ω u = Z (Zᵀ u); uᵀ B₀ᵀ d on the way.
+        double udbd = 0;
+        for (int j = 0; j < m; j++)
+        {
+            double bd = SmallDense.Dot(bmat.AsSpan(j * n, n), d);
+            vlag[j] = bd;
+            udbd += u[j] * bd;
+        }
         double zuzu = 0;
         for (int c = 0; c < p; c++)
         {
-            double s = 0;
-            for (int j = 0; j < m; j++) s += zmat[c * m + j] * u[j];
-            zu[c] = s;
-            zuzu += s * s;
+            ReadOnlySpan<double> zc = zmat.AsSpan(c * m, m);
+            double zu = SmallDense.Dot(zc, u);
+            zuzu += zu * zu;
+            for (int j = 0; j < m; j++) vlag[j] += zc[j] * zu;
         }
+        // Last n entries: B₀ u + Υ d; dᵀ Υ d on the way.
+        Span<double> tail = vlag.AsSpan(m, n);
+        tail.Clear();
         for (int j = 0; j < m; j++)
         {
-            double s = 0;
-            for (int c = 0; c < p; c++) s += zmat[c * m + j] * zu[c];
-            // + B₀ᵀ d
-            for (int i = 0; i < n; i++) s += bmat[j * n + i] * d[i];
-            vlag[j] = s;
-        }
-        double udbd = 0; // uᵀ B₀ᵀ d
-        for (int j = 0; j < m; j++)
-        {
-            double s = 0;
-            for (int i = 0; i < n; i++) s += bmat[j * n + i] * d[i];
-            udbd += u[j] * s;
+            double uj = u[j];
+            ReadOnlySpan<double> bj = bmat.AsSpan(j * n, n);
+            for (int i = 0; i < n; i++) tail[i] += bj[i] * uj;
         }
         double dUd = 0;
-        for (int i = 0; i < n; i++)
+        for (int l = 0; l < n; l++)
         {
-            double bu = 0;
-            for (int j = 0; j < m; j++) bu += bmat[j * n + i] * u[j];
-            double ud = 0;
-            for (int l = 0; l < n; l++) ud += bmat[(m + l) * n + i] * d[l];
-            vlag[m + i] = bu + ud;
-            dUd += d[i] * ud;
+            ReadOnlySpan<double> ul = bmat.AsSpan((m + l) * n, n);
+            double dl = d[l];
+            dUd += dl * SmallDense.Dot(ul, d);
+            for (int i = 0; i < n; i++) tail[i] += ul[i] * dl;
         }
         vlag[reference] += 1;
         double vHv = zuzu + 2 * udbd + dUd;
@@ -668,7 +661,7 @@ internal sealed class BobyqaSolver
     /// </summary>
     private bool UpdateH(int t, double beta)
     {
-        var hcol = new double[m + n];
+        var hcol = workHcol;
         OmegaColumn(t, hcol.AsSpan(0, m));
         for (int i = 0; i < n; i++) hcol[m + i] = bmat[t * n + i];
         double alpha = hcol[t];
@@ -732,11 +725,13 @@ internal sealed class BobyqaSolver
     /// <summary>result = ∇²Q v = HQ v + Σ_k pq_k (Y_k · v) Y_k.</summary>
     private void HessianTimes(ReadOnlySpan<double> v, Span<double> result)
     {
-        for (int i = 0; i < n; i++)
+        result.Clear();
+        for (int j = 0; j < n; j++)
         {
-            double s = 0;
-            for (int j = 0; j < n; j++) s += hq[j * n + i] * v[j];
-            result[i] = s;
+            double vj = v[j];
+            if (vj == 0) continue;
+            ReadOnlySpan<double> hj = hq.AsSpan(j * n, n);
+            for (int i = 0; i < n; i++) result[i] += hj[i] * vj;
         }
         for (int k = 0; k < m; k++)
         {
@@ -797,10 +792,15 @@ internal sealed class BobyqaSolver
     /// Puts xopt + d (value f) in place of point t: updates H, then the model by the multiple
     /// <paramref name="modelError"/> of the new t-th Lagrange function, then moves xopt if f is lower.
     /// </summary>
-    private void Replace(int t, double[] d, double f, double modelError, bool improved)
+    /// <remarks>
+    /// <paramref name="beta"/> is β of d when <see cref="vlag"/> already holds the Lagrange values of d; NaN has
+    /// them computed here.
+    /// </remarks>
+    private void Replace(int t, double[] d, double f, double modelError, bool improved, double beta = double.NaN)
     {
-        ComputeLagrangeValues(d, out double beta);
-        var xoptOld = xpt.AsSpan(kopt * n, n).ToArray();
+        if (double.IsNaN(beta)) ComputeLagrangeValues(d, out beta);
+        var xoptOld = workN[7];
+        xpt.AsSpan(kopt * n, n).CopyTo(xoptOld);
         // The implicit Hessian term of the leaving point moves into HQ.
         double pt = pq[t];
         if (pt != 0)
@@ -829,7 +829,7 @@ internal sealed class BobyqaSolver
         }
 
         // Model += modelError · ℓ_t (ℓ_t is the new t-th Lagrange function).
-        var omegaT = new double[m];
+        var omegaT = workM2;
         OmegaColumn(t, omegaT);
         for (int k = 0; k < m; k++) pq[k] += modelError * omegaT[k];
         for (int i = 0; i < n; i++) gopt[i] += modelError * bmat[t * n + i];
@@ -856,7 +856,7 @@ internal sealed class BobyqaSolver
     private double LagrangeErrorAt(int j)
     {
         int reference = j != kopt ? kopt : (j + 1) % m;
-        var d = new double[n];
+        var d = work1;
         for (int i = 0; i < n; i++) d[i] = xpt[j * n + i] - xpt[reference * n + i];
         ComputeLagrangeValues(d, out _, reference);
         double err = 0;
@@ -881,16 +881,18 @@ internal sealed class BobyqaSolver
     /// </summary>
     private void TryAlternativeModel(double ratio, ref int count)
     {
-        var fr = new double[m];
+        var fr = workM2;
         for (int k = 0; k < m; k++) fr[k] = fval[k] - fval[kopt];
-        var pqAlt = new double[m];
+        var pqAlt = workM3;
+        Array.Clear(pqAlt);
         for (int c = 0; c < p; c++)
         {
             double s = 0;
             for (int j = 0; j < m; j++) s += zmat[c * m + j] * fr[j];
             for (int j = 0; j < m; j++) pqAlt[j] += s * zmat[c * m + j];
         }
-        var gAlt = new double[n];
+        var gAlt = workN[0];
+        Array.Clear(gAlt);
         for (int j = 0; j < m; j++)
         {
             for (int i = 0; i < n; i++) gAlt[i] += bmat[j * n + i] * fr[j];
@@ -938,9 +940,9 @@ internal sealed class BobyqaSolver
     /// PRIMA and saved a fifth of the evaluations on our test problems. <paramref name="damaged"/> is set
     /// when the denominators are not what exact arithmetic guarantees (σ_k ≥ ℓ_k²).
     /// </summary>
-    private int ChoosePointToDrop(double[] d, bool improved, out bool damaged)
+    private int ChoosePointToDrop(double[] d, bool improved, out bool damaged, out double beta)
     {
-        ComputeLagrangeValues(d, out double beta);
+        ComputeLagrangeValues(d, out beta);
         double rhoSq = rho * rho;
         double bestScore = double.NegativeInfinity;
         int best = -1;
@@ -1115,8 +1117,10 @@ internal sealed class BobyqaSolver
     private double TrustRegionStep(double[] d)
     {
         ReadOnlySpan<double> xopt = xpt.AsSpan(kopt * n, n);
-        var g = (double[])gopt.Clone();
-        var bound = new int[n]; // −1 fixed at lower, +1 fixed at upper, 0 free
+        var g = workN[0];
+        Array.Copy(gopt, g, n);
+        var bound = workBound; // −1 fixed at lower, +1 fixed at upper, 0 free
+        Array.Clear(bound);
         int nact = 0;
         for (int i = 0; i < n; i++)
         {
@@ -1125,8 +1129,9 @@ internal sealed class BobyqaSolver
             if (bound[i] != 0) nact++;
         }
         Array.Clear(d);
-        var s = new double[n];
-        var hs = new double[n];
+        var s = workN[1];
+        var hs = workN[2];
+        Array.Clear(s);
         double crvmin = -1;
         double delsq = delta * delta;
         double qred = 0;
@@ -1255,10 +1260,10 @@ internal sealed class BobyqaSolver
     private void TurnAlongBoundary(double[] d, double[] g, int[] bound, double qred)
     {
         ReadOnlySpan<double> xopt = xpt.AsSpan(kopt * n, n);
-        var s = new double[n];
-        var hs = new double[n];
-        var hred = new double[n];
-        var dfree = new double[n];
+        var s = workN[3];
+        var hs = workN[4];
+        var hred = workN[5];
+        var dfree = workN[6];
         int nactAtHred = -1;
         for (int iter = 0; iter < 10 * n + 10; iter++)
         {
@@ -1410,11 +1415,11 @@ internal sealed class BobyqaSolver
     private void GeometryStep(int knew, double deltaBar, double[] d)
     {
         ReadOnlySpan<double> xopt = xpt.AsSpan(kopt * n, n);
-        var pqlag = new double[m];
+        var pqlag = workM3;
         OmegaColumn(knew, pqlag);
         double alpha = pqlag[knew];
         // Gradient of ℓ_knew at xopt.
-        var glag = new double[n];
+        var glag = workN[8];
         for (int i = 0; i < n; i++) glag[i] = bmat[knew * n + i];
         for (int k = 0; k < m; k++)
         {
@@ -1487,7 +1492,8 @@ internal sealed class BobyqaSolver
             {
                 double t = ts[c];
                 double value = k == knew ? t * (t * (1 - dderiv) + dderiv) : t * (1 - t) * dderiv;
-                double betaBound = 0.5 * Math.Pow(t * (1 - t) * dist, 2);
+                double tt = t * (1 - t) * dist;
+                double betaBound = 0.5 * tt * tt;
                 double pred = value * value * (value * value + alpha * betaBound);
                 if (double.IsFinite(pred) && pred > bestPred)
                 {
@@ -1498,7 +1504,8 @@ internal sealed class BobyqaSolver
                 }
             }
         }
-        var lineStep = new double[n];
+        var lineStep = workN[9];
+        Array.Clear(lineStep);
         if (bestK >= 0)
         {
             for (int i = 0; i < n; i++)
@@ -1511,10 +1518,11 @@ internal sealed class BobyqaSolver
         }
 
         // Bounded Cauchy steps on −ℓ and +ℓ.
-        var cauchy = new double[n];
+        var cauchy = workN[10];
+        Array.Clear(cauchy);
         double cauchyValueSq = 0;
-        var step = new double[n];
-        var free = new bool[n];
+        var step = workN[11];
+        var free = workFree;
         for (int sign = 1; sign >= -1; sign -= 2)
         {
             double ggfree = 0;
