@@ -207,3 +207,25 @@ public class NelderMeadTests(ITestOutputHelper output)
         for (int i = 1; i < reports.Count; i++) Assert.True(reports[i].BestObjective < reports[i - 1].BestObjective);
     }
 }
+
+public class BoundedOptimizersTests
+{
+    [Theory]
+    [InlineData("bobyqa", "BOBYQA")]
+    [InlineData("BOBYQA", "BOBYQA")]
+    [InlineData("nloptwrap", "BOBYQA")]
+    [InlineData("Nelder_Mead", "NelderMead")]
+    [InlineData("nelder-mead", "NelderMead")]
+    [InlineData("NelderMead", "NelderMead")]
+    public void Create_FindsTheOptimiserByName(string name, string expected) =>
+        Assert.Equal(expected, BoundedOptimizers.Create(name).Name);
+
+    [Fact]
+    public void Create_RejectsAnUnknownNameAndListsTheValidOnes()
+    {
+        var e = Assert.Throws<ArgumentException>(() => BoundedOptimizers.Create("lbfgs"));
+        Assert.Contains("bobyqa", e.Message);
+        Assert.Contains("neldermead", e.Message);
+        Assert.Equal("BOBYQA", BoundedOptimizers.Default.Name);
+    }
+}
