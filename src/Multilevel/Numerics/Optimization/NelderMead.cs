@@ -69,6 +69,7 @@ public sealed class NelderMead : IBoundedOptimizer
             bool settled = restart > 0 && improvement <= options.FunctionTolerance * Math.Max(1, Math.Abs(problem.BestValue));
             if (settled || restart == MaxRestarts)
             {
+                problem.TrySnapToBounds(10 * options.FinalStep);
                 return problem.Summarise(Name, start, f0, OptimizerReturnCode.Converged,
                     string.Create(CultureInfo.InvariantCulture,
                         $"converged: the simplex shrank below {options.FinalStep:G3} and a restart found no lower value ({problem.Evaluations} evaluations)"));
