@@ -1,1 +1,3 @@
-System.Console.WriteLine("bench");
+// Benchmarks: `dotnet run -c Release --project bench/Multilevel.Bench -- <suite> [options]`.
+if (args.Length > 0 && args[0] == "design") Multilevel.Bench.DesignBench.Run(args[1..]);
+else System.Console.WriteLine("usage: Multilevel.Bench design [n1,n2,...]");
