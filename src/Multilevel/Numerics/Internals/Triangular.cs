@@ -1,0 +1,401 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Multilevel.Numerics.Internals;
+
+/// <summary>
+/// Triangular solves, products and inverses with a lower-triangular L (column-major, leading dimension
+/// ldl), recursive: each halving turns most of the work into one call of the packed GEMM engine, and
+/// blocks of at most <see cref="BaseSize"/> columns are solved by vectorised loops. Right-side solves
+/// are independent per row of B and left-side solves per column, so parallel runs split those rows or
+/// columns into chunks (each chunk computes exactly what it would compute alone: same bits).
+/// </summary>
+[SkipLocalsInit]
+internal static unsafe class Triangular
+{
+    /// <summary>Order of the triangular blocks solved without recursion.</summary>
+    public const int BaseSize = 32;
+
+    /// <summary>Rows (or right-hand sides) per chunk of a parallel solve.</summary>
+    public const int ChunkSize = 96;
+
+    /// <summary>Split point of a recursion on n (depends on n only).</summary>
+    public static int Split(int n) => n >= 16 ? ((n / 2 + 4) & ~7) : n / 2;
+
+    // ---------------------------------------------------------------- B := B L⁻ᵀ (right, lower, transposed)
+
+    /// <summary>B (m × n) := B · L⁻ᵀ.</summary>
+    public static void RightLowerTranspose(KernelContext cx, int m, int n, double* l, int ldl, double* b, int ldb)
+    {
+        if (m <= 0 || n <= 0) return;
+        if (m >= 2 * ChunkSize && cx.Parallel((long)m * n * n / 2))
+        {
+            WorkerTeam.Run(new RowChunkJob(cx.Single, m, n, l, ldl, b, ldb, Op.RightLowerTranspose), cx.Threads);
+            return;
+        }
+        RightLowerTransposeRec(cx, m, n, l, ldl, b, ldb);
+    }
+
+    private static void RightLowerTransposeRec(KernelContext cx, int m, int n, double* l, int ldl, double* b, int ldb)
+    {
+        if (n <= BaseSize)
+        {
+            if (cx.Set.Fused) RightLowerTransposeBase<FusedArith>(m, n, l, ldl, b, ldb);
+            else RightLowerTransposeBase<PlainArith>(m, n, l, ldl, b, ldb);
+            return;
+        }
+        int n1 = Split(n), n2 = n - n1;
+        RightLowerTransposeRec(cx, m, n1, l, ldl, b, ldb);
+        // B2 −= X1 · L21ᵀ
+        PackedGemm.Update(cx, m, n2, n1, -1.0, Operand.ColumnMajor(b, ldb), Operand.ColumnMajor(l + n1, ldl),
+            b + (nint)n1 * ldb, ldb, false);
+        RightLowerTransposeRec(cx, m, n2, l + n1 + (nint)n1 * ldl, ldl, b + (nint)n1 * ldb, ldb);
+    }
+
+    private static void RightLowerTransposeBase<TA>(int m, int n, double* l, int ldl, double* b, int ldb) where TA : struct, IArith
+    {
+        double* rinv = stackalloc double[BaseSize];
+        for (int j = 0; j < n; j++) rinv[j] = 1.0 / l[j + (nint)j * ldl];
+        int vc = Vector<double>.Count;
+        int i = 0;
+        for (; i + 2 * vc <= m; i += 2 * vc)
+        {
+            double* bi = b + i;
+            for (int j = 0; j < n; j++)
+            {
+                double* bj = bi + (nint)j * ldb;
+                Vector<double> s0 = Vector.Load(bj), s1 = Vector.Load(bj + vc);
+                for (int p = 0; p < j; p++)
+                {
+                    var f = new Vector<double>(-l[j + (nint)p * ldl]);
+                    double* bp = bi + (nint)p * ldb;
+                    s0 = TA.Mad(Vector.Load(bp), f, s0);
+                    s1 = TA.Mad(Vector.Load(bp + vc), f, s1);
+                }
+                var r = new Vector<double>(rinv[j]);
+                (s0 * r).Store(bj);
+                (s1 * r).Store(bj + vc);
+            }
+        }
+        for (; i < m; i++)
+        {
+            double* bi = b + i;
+            for (int j = 0; j < n; j++)
+            {
+                double s = bi[(nint)j * ldb];
+                for (int p = 0; p < j; p++) s = TA.Mad(bi[(nint)p * ldb], -l[j + (nint)p * ldl], s);
+                bi[(nint)j * ldb] = s * rinv[j];
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- B := B L⁻¹ (right, lower)
+
+    /// <summary>B (m × n) := B · L⁻¹.</summary>
+    public static void RightLower(KernelContext cx, int m, int n, double* l, int ldl, double* b, int ldb)
+    {
+        if (m <= 0 || n <= 0) return;
+        if (m >= 2 * ChunkSize && cx.Parallel((long)m * n * n / 2))
+        {
+            WorkerTeam.Run(new RowChunkJob(cx.Single, m, n, l, ldl, b, ldb, Op.RightLower), cx.Threads);
+            return;
+        }
+        RightLowerRec(cx, m, n, l, ldl, b, ldb);
+    }
+
+    private static void RightLowerRec(KernelContext cx, int m, int n, double* l, int ldl, double* b, int ldb)
+    {
+        if (n <= BaseSize)
+        {
+            if (cx.Set.Fused) RightLowerBase<FusedArith>(m, n, l, ldl, b, ldb);
+            else RightLowerBase<PlainArith>(m, n, l, ldl, b, ldb);
+            return;
+        }
+        int n1 = Split(n), n2 = n - n1;
+        double* b2 = b + (nint)n1 * ldb;
+        RightLowerRec(cx, m, n2, l + n1 + (nint)n1 * ldl, ldl, b2, ldb);
+        // B1 −= X2 · L21, with L21 (n2 × n1) at l + n1: operand (j, p) = L21[p, j].
+        PackedGemm.Update(cx, m, n1, n2, -1.0, Operand.ColumnMajor(b2, ldb), Operand.Transposed(l + n1, ldl),
+            b, ldb, false);
+        RightLowerRec(cx, m, n1, l, ldl, b, ldb);
+    }
+
+    private static void RightLowerBase<TA>(int m, int n, double* l, int ldl, double* b, int ldb) where TA : struct, IArith
+    {
+        double* rinv = stackalloc double[BaseSize];
+        for (int j = 0; j < n; j++) rinv[j] = 1.0 / l[j + (nint)j * ldl];
+        int vc = Vector<double>.Count;
+        int i = 0;
+        for (; i + 2 * vc <= m; i += 2 * vc)
+        {
+            double* bi = b + i;
+            for (int j = n - 1; j >= 0; j--)
+            {
+                double* bj = bi + (nint)j * ldb;
+                Vector<double> s0 = Vector.Load(bj), s1 = Vector.Load(bj + vc);
+                for (int p = j + 1; p < n; p++)
+                {
+                    var f = new Vector<double>(-l[p + (nint)j * ldl]);
+                    double* bp = bi + (nint)p * ldb;
+                    s0 = TA.Mad(Vector.Load(bp), f, s0);
+                    s1 = TA.Mad(Vector.Load(bp + vc), f, s1);
+                }
+                var r = new Vector<double>(rinv[j]);
+                (s0 * r).Store(bj);
+                (s1 * r).Store(bj + vc);
+            }
+        }
+        for (; i < m; i++)
+        {
+            double* bi = b + i;
+            for (int j = n - 1; j >= 0; j--)
+            {
+                double s = bi[(nint)j * ldb];
+                for (int p = j + 1; p < n; p++) s = TA.Mad(bi[(nint)p * ldb], -l[p + (nint)j * ldl], s);
+                bi[(nint)j * ldb] = s * rinv[j];
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- B := L⁻¹ B (left, lower)
+
+    /// <summary>B (n × nrhs) := L⁻¹ B (solves L X = B).</summary>
+    public static void LeftLower(KernelContext cx, int n, int nrhs, double* l, int ldl, double* b, int ldb)
+    {
+        if (n <= 0 || nrhs <= 0) return;
+        if (nrhs >= 2 * ChunkSize && cx.Parallel((long)nrhs * n * n / 2))
+        {
+            WorkerTeam.Run(new ColumnChunkJob(cx.Single, n, nrhs, l, ldl, b, ldb, Op.LeftLower), cx.Threads);
+            return;
+        }
+        LeftLowerRec(cx, n, nrhs, l, ldl, b, ldb);
+    }
+
+    private static void LeftLowerRec(KernelContext cx, int n, int nrhs, double* l, int ldl, double* b, int ldb)
+    {
+        if (n <= BaseSize)
+        {
+            if (cx.Set.Fused) LeftLowerBase<FusedArith>(n, nrhs, l, ldl, b, ldb);
+            else LeftLowerBase<PlainArith>(n, nrhs, l, ldl, b, ldb);
+            return;
+        }
+        int n1 = Split(n), n2 = n - n1;
+        LeftLowerRec(cx, n1, nrhs, l, ldl, b, ldb);
+        // B2 −= L21 · X1: operand A = L21 (n2 × n1), operand B (j, p) = X1[p, j].
+        PackedGemm.Update(cx, n2, nrhs, n1, -1.0, Operand.ColumnMajor(l + n1, ldl), Operand.Transposed(b, ldb),
+            b + n1, ldb, false);
+        LeftLowerRec(cx, n2, nrhs, l + n1 + (nint)n1 * ldl, ldl, b + n1, ldb);
+    }
+
+    private static void LeftLowerBase<TA>(int n, int nrhs, double* l, int ldl, double* b, int ldb) where TA : struct, IArith
+    {
+        double* rinv = stackalloc double[BaseSize];
+        for (int j = 0; j < n; j++) rinv[j] = 1.0 / l[j + (nint)j * ldl];
+        int vc = Vector<double>.Count;
+        for (int c = 0; c < nrhs; c++)
+        {
+            double* x = b + (nint)c * ldb;
+            for (int j = 0; j < n; j++)
+            {
+                double xj = x[j] * rinv[j];
+                x[j] = xj;
+                double* lj = l + (nint)j * ldl;
+                int i = j + 1;
+                var f = new Vector<double>(-xj);
+                for (; i + vc <= n; i += vc) TA.Mad(Vector.Load(lj + i), f, Vector.Load(x + i)).Store(x + i);
+                for (; i < n; i++) x[i] = TA.Mad(lj[i], -xj, x[i]);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- B := L⁻ᵀ B (left, lower, transposed)
+
+    /// <summary>B (n × nrhs) := L⁻ᵀ B (solves Lᵀ X = B).</summary>
+    public static void LeftLowerTranspose(KernelContext cx, int n, int nrhs, double* l, int ldl, double* b, int ldb)
+    {
+        if (n <= 0 || nrhs <= 0) return;
+        if (nrhs >= 2 * ChunkSize && cx.Parallel((long)nrhs * n * n / 2))
+        {
+            WorkerTeam.Run(new ColumnChunkJob(cx.Single, n, nrhs, l, ldl, b, ldb, Op.LeftLowerTranspose), cx.Threads);
+            return;
+        }
+        LeftLowerTransposeRec(cx, n, nrhs, l, ldl, b, ldb);
+    }
+
+    private static void LeftLowerTransposeRec(KernelContext cx, int n, int nrhs, double* l, int ldl, double* b, int ldb)
+    {
+        if (n <= BaseSize)
+        {
+            if (cx.Set.Fused) LeftLowerTransposeBase<FusedArith>(n, nrhs, l, ldl, b, ldb);
+            else LeftLowerTransposeBase<PlainArith>(n, nrhs, l, ldl, b, ldb);
+            return;
+        }
+        int n1 = Split(n), n2 = n - n1;
+        LeftLowerTransposeRec(cx, n2, nrhs, l + n1 + (nint)n1 * ldl, ldl, b + n1, ldb);
+        // B1 −= L21ᵀ · X2: operand A (i, p) = L21[p, i], operand B (j, p) = X2[p, j].
+        PackedGemm.Update(cx, n1, nrhs, n2, -1.0, Operand.Transposed(l + n1, ldl), Operand.Transposed(b + n1, ldb),
+            b, ldb, false);
+        LeftLowerTransposeRec(cx, n1, nrhs, l, ldl, b, ldb);
+    }
+
+    private static void LeftLowerTransposeBase<TA>(int n, int nrhs, double* l, int ldl, double* b, int ldb) where TA : struct, IArith
+    {
+        double* rinv = stackalloc double[BaseSize];
+        for (int j = 0; j < n; j++) rinv[j] = 1.0 / l[j + (nint)j * ldl];
+        for (int c = 0; c < nrhs; c++)
+        {
+            double* x = b + (nint)c * ldb;
+            for (int j = n - 1; j >= 0; j--)
+            {
+                double* lj = l + (nint)j * ldl;
+                double s = x[j];
+                for (int i = j + 1; i < n; i++) s = TA.Mad(lj[i], -x[i], s);
+                x[j] = s * rinv[j];
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- B := Tᵀ B (left, lower, transposed product)
+
+    /// <summary>B (n × m) := Tᵀ B with T lower triangular (n × n).</summary>
+    public static void MultiplyLeftLowerTranspose(KernelContext cx, int n, int m, double* t, int ldt, double* b, int ldb)
+    {
+        if (n <= 0 || m <= 0) return;
+        if (n <= BaseSize)
+        {
+            for (int c = 0; c < m; c++)
+            {
+                double* x = b + (nint)c * ldb;
+                for (int i = 0; i < n; i++)
+                {
+                    double* ti = t + (nint)i * ldt;
+                    double s = 0;
+                    for (int p = i; p < n; p++) s += ti[p] * x[p];
+                    x[i] = s;
+                }
+            }
+            return;
+        }
+        int n1 = Split(n), n2 = n - n1;
+        MultiplyLeftLowerTranspose(cx, n1, m, t, ldt, b, ldb);
+        // B1 += T21ᵀ · B2: operand A (i, p) = T21[p, i], operand B (j, p) = B2[p, j].
+        PackedGemm.Update(cx, n1, m, n2, 1.0, Operand.Transposed(t + n1, ldt), Operand.Transposed(b + n1, ldb), b, ldb, false);
+        MultiplyLeftLowerTranspose(cx, n2, m, t + n1 + (nint)n1 * ldt, ldt, b + n1, ldb);
+    }
+
+    // ---------------------------------------------------------------- inverses
+
+    /// <summary>L := L⁻¹ in place (lower triangular).</summary>
+    public static void InvertLower(KernelContext cx, int n, double* l, int ldl)
+    {
+        if (n <= 0) return;
+        if (n <= BaseSize)
+        {
+            InvertLowerBase(n, l, ldl);
+            return;
+        }
+        int n1 = Split(n), n2 = n - n1;
+        double* l21 = l + n1;
+        double* l22 = l + n1 + (nint)n1 * ldl;
+        RightLower(cx, n2, n1, l, ldl, l21, ldl);      // L21 L11⁻¹
+        LeftLower(cx, n2, n1, l22, ldl, l21, ldl);     // L22⁻¹ L21 L11⁻¹
+        for (int j = 0; j < n1; j++)
+        {
+            double* col = l21 + (nint)j * ldl;
+            for (int i = 0; i < n2; i++) col[i] = -col[i];
+        }
+        InvertLower(cx, n1, l, ldl);
+        InvertLower(cx, n2, l22, ldl);
+    }
+
+    private static void InvertLowerBase(int n, double* l, int ldl)
+    {
+        // Columns from the last: column j of L⁻¹ is −(L⁻¹)[j+1:, j+1:] · L[j+1:, j] / L[j, j].
+        for (int j = n - 1; j >= 0; j--)
+        {
+            double* lj = l + (nint)j * ldl;
+            double inv = 1.0 / lj[j];
+            lj[j] = inv;
+            for (int i = n - 1; i > j; i--)
+            {
+                double s = 0;
+                for (int p = j + 1; p <= i; p++) s += l[i + (nint)p * ldl] * lj[p];
+                lj[i] = -s * inv;
+            }
+        }
+    }
+
+    /// <summary>Lower triangle of Tᵀ T in place, for T lower triangular (LAPACK's LAUUM).</summary>
+    public static void LowerTransposeTimesLower(KernelContext cx, int n, double* t, int ldt)
+    {
+        if (n <= 0) return;
+        if (n <= BaseSize)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double* tj = t + (nint)j * ldt;
+                for (int i = j; i < n; i++)
+                {
+                    double* ti = t + (nint)i * ldt;
+                    double s = 0;
+                    for (int p = i; p < n; p++) s += ti[p] * tj[p];
+                    tj[i] = s;
+                }
+            }
+            return;
+        }
+        int n1 = Split(n), n2 = n - n1;
+        double* t21 = t + n1;
+        double* t22 = t + n1 + (nint)n1 * ldt;
+        LowerTransposeTimesLower(cx, n1, t, ldt);
+        PackedGemm.Update(cx, n1, n1, n2, 1.0, Operand.Transposed(t21, ldt), Operand.Transposed(t21, ldt), t, ldt, true);
+        MultiplyLeftLowerTranspose(cx, n2, n1, t22, ldt, t21, ldt);
+        LowerTransposeTimesLower(cx, n2, t22, ldt);
+    }
+
+    // ---------------------------------------------------------------- parallel chunking
+
+    private enum Op
+    {
+        RightLowerTranspose,
+        RightLower,
+        LeftLower,
+        LeftLowerTranspose,
+    }
+
+    /// <summary>Right-side solve split into chunks of rows; each chunk is solved on one thread.</summary>
+    private sealed class RowChunkJob(KernelContext cx, int m, int n, double* l, int ldl, double* b, int ldb, Op op) : KernelJob
+    {
+        private int next;
+
+        public override void Execute(int worker)
+        {
+            int chunks = (m + ChunkSize - 1) / ChunkSize;
+            int t;
+            while ((t = Interlocked.Increment(ref next) - 1) < chunks)
+            {
+                int i0 = t * ChunkSize, rows = Math.Min(ChunkSize, m - i0);
+                if (op == Op.RightLowerTranspose) RightLowerTransposeRec(cx, rows, n, l, ldl, b + i0, ldb);
+                else RightLowerRec(cx, rows, n, l, ldl, b + i0, ldb);
+            }
+        }
+    }
+
+    /// <summary>Left-side solve split into chunks of right-hand sides; each chunk is solved on one thread.</summary>
+    private sealed class ColumnChunkJob(KernelContext cx, int n, int nrhs, double* l, int ldl, double* b, int ldb, Op op) : KernelJob
+    {
+        private int next;
+
+        public override void Execute(int worker)
+        {
+            int chunks = (nrhs + ChunkSize - 1) / ChunkSize;
+            int t;
+            while ((t = Interlocked.Increment(ref next) - 1) < chunks)
+            {
+                int c0 = t * ChunkSize, cols = Math.Min(ChunkSize, nrhs - c0);
+                if (op == Op.LeftLower) LeftLowerRec(cx, n, cols, l, ldl, b + (nint)c0 * ldb, ldb);
+                else LeftLowerTransposeRec(cx, n, cols, l, ldl, b + (nint)c0 * ldb, ldb);
+            }
+        }
+    }
+}

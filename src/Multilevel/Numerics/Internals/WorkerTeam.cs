@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
+namespace Multilevel.Numerics.Internals;
+
+/// <summary>A unit of parallel kernel work: <see cref="Execute"/> runs once on each participating thread.</summary>
+internal abstract class KernelJob
+{
+    /// <summary>
+    /// Runs this thread's share. Implementations claim work items dynamically (interlocked counters), so
+    /// the job completes correctly whatever number of threads actually joins, including only the caller.
+    /// </summary>
+    public abstract void Execute(int worker);
+}
+
+/// <summary>
+/// Fork–join on a small team of dedicated helper threads (the caller is worker 0). Helpers spin briefly
+/// after each job so that the many short parallel sections of one factorisation do not pay a thread
+/// wake-up each, then block. A job posted to a helper that has not started by the time the caller has
+/// finished its own share is withdrawn, so a busy machine degrades to single-threaded work instead of
+/// waiting. Only one caller at a time uses the team; a concurrent or nested call runs on its own thread.
+/// Because every kernel's arithmetic per element is independent of who computes it, results are the same
+/// bits whichever threads take part.
+/// </summary>
+internal static class WorkerTeam
+{
+    private static readonly object CreateLock = new();
+    private static Helper[] helpers = [];
+    private static int busy;
+
+    /// <summary>How long (µs) a helper keeps polling for the next job before it blocks.</summary>
+    internal const int HelperSpinMicroseconds = 200;
+
+    /// <summary>Threads this machine offers to kernels (processor count).</summary>
+    public static int HardwareThreads => Environment.ProcessorCount;
+
+    /// <summary>Runs <paramref name="job"/> on the caller and up to <paramref name="threads"/> − 1 helpers.</summary>
+    public static void Run(KernelJob job, int threads)
+    {
+        if (threads <= 1 || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+        {
+            job.Execute(0);
+            return;
+        }
+        try
+        {
+            Helper[] team = EnsureHelpers(threads - 1);
+            int h = Math.Min(threads - 1, team.Length);
+            for (int i = 0; i < h; i++) team[i].Post(job);
+            Exception? error = null;
+            try
+            {
+                job.Execute(0);
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+            for (int i = 0; i < h; i++)
+            {
+                Exception? e = team[i].Collect();
+                error ??= e;
+            }
+            if (error is not null) ExceptionDispatchInfo.Throw(error);
+        }
+        finally
+        {
+            Volatile.Write(ref busy, 0);
+        }
+    }
+
+    private static Helper[] EnsureHelpers(int count)
+    {
+        Helper[] team = Volatile.Read(ref helpers);
+        if (team.Length >= count) return team;
+        lock (CreateLock)
+        {
+            team = helpers;
+            if (team.Length >= count) return team;
+            var grown = new Helper[count];
+            Array.Copy(team, grown, team.Length);
+            for (int i = team.Length; i < count; i++) grown[i] = new Helper(i + 1);
+            Volatile.Write(ref helpers, grown);
+            return grown;
+        }
+    }
+
+    // Helpers live as long as the process (background threads), so their wait handle is never disposed.
+#pragma warning disable CA1001
+    private sealed class Helper
+#pragma warning restore CA1001
+    {
+        private const int Idle = 0, Posted = 1, Running = 2, Done = 3;
+        private readonly int id;
+        private readonly ManualResetEventSlim wake = new(false, 0);
+        private KernelJob? job;
+        private Exception? error;
+        private int state;
+
+        public Helper(int id)
+        {
+            this.id = id;
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"Multilevel kernel helper {id}" };
+            thread.Start();
+        }
+
+        public void Post(KernelJob work)
+        {
+            job = work;
+            error = null;
+            Volatile.Write(ref state, Posted);
+            wake.Set();
+        }
+
+        /// <summary>Waits for the helper's share to finish, or withdraws the job if it never started.</summary>
+        public Exception? Collect()
+        {
+            if (Interlocked.CompareExchange(ref state, Idle, Posted) == Posted)
+            {
+                job = null;
+                return null;
+            }
+            var spin = new SpinWait();
+            while (Volatile.Read(ref state) != Done) spin.SpinOnce(-1);
+            job = null;
+            Exception? e = error;
+            error = null;
+            Volatile.Write(ref state, Idle);
+            return e;
+        }
+
+        private void Loop()
+        {
+            long spinTicks = Stopwatch.Frequency * HelperSpinMicroseconds / 1_000_000;
+            while (true)
+            {
+                if (Volatile.Read(ref state) != Posted)
+                {
+                    long until = Stopwatch.GetTimestamp() + spinTicks;
+                    var spin = new SpinWait();
+                    while (Volatile.Read(ref state) != Posted && Stopwatch.GetTimestamp() < until) spin.SpinOnce(-1);
+                    if (Volatile.Read(ref state) != Posted) wake.Wait();
+                    wake.Reset();
+                }
+                if (Interlocked.CompareExchange(ref state, Running, Posted) != Posted) continue;
+                try
+                {
+                    job!.Execute(id);
+                }
+                catch (Exception e)
+                {
+                    error = e;
+                }
+                Volatile.Write(ref state, Done);
+            }
+        }
+    }
+}
