@@ -1,1 +1,4 @@
-System.Console.WriteLine("bench");
+// Benchmarks: `dotnet run -c Release --project bench/Multilevel.Bench -- <suite> [options]`.
+if (args.Length > 0 && args[0] == "kernels") Multilevel.Bench.KernelBench.Run(args[1..]);
+else if (args.Length > 0 && args[0] == "micro") Multilevel.Bench.MicroKernelBench.Run();
+else System.Console.WriteLine("usage: Multilevel.Bench kernels [quick] [n1,n2,...]");

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using Multilevel.Numerics.Internals;
 
@@ -126,6 +127,7 @@ public static unsafe class DenseKernels
     /// <c>rowIndices[...]</c>, strictly increasing within a column. Costs Σ_p nnz(p)² / 2 (e.g. the update of
     /// one grouping factor's block by a crossed factor's sparse block). Terms are subtracted column by column.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SyrkLowerSubtractSparse(int n, int k, ReadOnlySpan<int> columnStarts, ReadOnlySpan<int> rowIndices, ReadOnlySpan<double> values, Span<double> c, int ldc)
     {
         KernelGuard.Dimension(n, nameof(n));
@@ -207,6 +209,7 @@ public static unsafe class DenseKernels
     }
 
     /// <summary>Solves L x = b in place (L n × n lower triangular).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SolveLower(int n, ReadOnlySpan<double> l, int ldl, Span<double> x)
     {
         KernelGuard.Dimension(n, nameof(n));
@@ -231,6 +234,7 @@ public static unsafe class DenseKernels
     }
 
     /// <summary>Solves Lᵀ x = b in place (L n × n lower triangular).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SolveLowerTranspose(int n, ReadOnlySpan<double> l, int ldl, Span<double> x)
     {
         KernelGuard.Dimension(n, nameof(n));

@@ -32,6 +32,7 @@ internal static unsafe class CholeskyKernels
     }
 
     /// <summary>Right-looking unblocked factorisation (vectorised rank-1 updates).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Unblocked<TA>(double* a, int n, int lda) where TA : struct, IArith
     {
         int vc = Vector<double>.Count;
@@ -61,6 +62,7 @@ internal static unsafe class CholeskyKernels
     /// Factorises <paramref name="count"/> independent q × q blocks stored one after the other (each
     /// column-major with leading dimension q). Returns −1, or block · q + column of the first failure.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int BlockDiagonal(KernelContext cx, double* blocks, int q, int count)
     {
         long size = (long)q * q;

@@ -96,6 +96,7 @@ internal static unsafe class PackedGemm
     }
 
     /// <summary>Packs rows i0 .. i0+rows of A (columns p0 .. p0+kc) into a zero-padded panel of width w.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackPanel(Operand a, int i0, int rows, int w, int p0, int kc, double* dst)
     {
         double* src = a.P + i0 * a.RowStride + p0 * a.ColStride;
@@ -233,6 +234,7 @@ internal static unsafe class PackedGemm
             while ((u = Interlocked.Increment(ref nextUnit) - 1) < units) Unit(u);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Pack(int t)
         {
             int groups = g1 - g0;
@@ -260,6 +262,7 @@ internal static unsafe class PackedGemm
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Unit(int u)
         {
             // Claim the bottom row units first: with a lower triangle they hold the most work.
