@@ -69,6 +69,39 @@ internal static unsafe class MicroKernels
         Vector512<double> c00 = default, c01 = default, c02 = default, c03 = default, c04 = default, c05 = default, c06 = default, c07 = default;
         Vector512<double> c10 = default, c11 = default, c12 = default, c13 = default, c14 = default, c15 = default, c16 = default, c17 = default;
         Vector512<double> c20 = default, c21 = default, c22 = default, c23 = default, c24 = default, c25 = default, c26 = default, c27 = default;
+        // Bring the C tile towards L1 while the loop runs (it is read and written only at the end).
+        Sse.Prefetch0(c + 0 * ldc + 0);
+        Sse.Prefetch0(c + 0 * ldc + 8);
+        Sse.Prefetch0(c + 0 * ldc + 16);
+        Sse.Prefetch0(c + 0 * ldc + 23);
+        Sse.Prefetch0(c + 1 * ldc + 0);
+        Sse.Prefetch0(c + 1 * ldc + 8);
+        Sse.Prefetch0(c + 1 * ldc + 16);
+        Sse.Prefetch0(c + 1 * ldc + 23);
+        Sse.Prefetch0(c + 2 * ldc + 0);
+        Sse.Prefetch0(c + 2 * ldc + 8);
+        Sse.Prefetch0(c + 2 * ldc + 16);
+        Sse.Prefetch0(c + 2 * ldc + 23);
+        Sse.Prefetch0(c + 3 * ldc + 0);
+        Sse.Prefetch0(c + 3 * ldc + 8);
+        Sse.Prefetch0(c + 3 * ldc + 16);
+        Sse.Prefetch0(c + 3 * ldc + 23);
+        Sse.Prefetch0(c + 4 * ldc + 0);
+        Sse.Prefetch0(c + 4 * ldc + 8);
+        Sse.Prefetch0(c + 4 * ldc + 16);
+        Sse.Prefetch0(c + 4 * ldc + 23);
+        Sse.Prefetch0(c + 5 * ldc + 0);
+        Sse.Prefetch0(c + 5 * ldc + 8);
+        Sse.Prefetch0(c + 5 * ldc + 16);
+        Sse.Prefetch0(c + 5 * ldc + 23);
+        Sse.Prefetch0(c + 6 * ldc + 0);
+        Sse.Prefetch0(c + 6 * ldc + 8);
+        Sse.Prefetch0(c + 6 * ldc + 16);
+        Sse.Prefetch0(c + 6 * ldc + 23);
+        Sse.Prefetch0(c + 7 * ldc + 0);
+        Sse.Prefetch0(c + 7 * ldc + 8);
+        Sse.Prefetch0(c + 7 * ldc + 16);
+        Sse.Prefetch0(c + 7 * ldc + 23);
         for (int p = 0; p < kc; p++)
         {
             Vector512<double> a0 = Vector512.Load(pa + 0);
@@ -180,6 +213,43 @@ internal static unsafe class MicroKernels
     {
         Vector512<double> c00 = default, c01 = default, c02 = default, c03 = default, c04 = default, c05 = default, c06 = default, c07 = default, c08 = default, c09 = default, c0a = default, c0b = default;
         Vector512<double> c10 = default, c11 = default, c12 = default, c13 = default, c14 = default, c15 = default, c16 = default, c17 = default, c18 = default, c19 = default, c1a = default, c1b = default;
+        // Bring the C tile towards L1 while the loop runs (it is read and written only at the end).
+        Sse.Prefetch0(c + 0 * ldc + 0);
+        Sse.Prefetch0(c + 0 * ldc + 8);
+        Sse.Prefetch0(c + 0 * ldc + 15);
+        Sse.Prefetch0(c + 1 * ldc + 0);
+        Sse.Prefetch0(c + 1 * ldc + 8);
+        Sse.Prefetch0(c + 1 * ldc + 15);
+        Sse.Prefetch0(c + 2 * ldc + 0);
+        Sse.Prefetch0(c + 2 * ldc + 8);
+        Sse.Prefetch0(c + 2 * ldc + 15);
+        Sse.Prefetch0(c + 3 * ldc + 0);
+        Sse.Prefetch0(c + 3 * ldc + 8);
+        Sse.Prefetch0(c + 3 * ldc + 15);
+        Sse.Prefetch0(c + 4 * ldc + 0);
+        Sse.Prefetch0(c + 4 * ldc + 8);
+        Sse.Prefetch0(c + 4 * ldc + 15);
+        Sse.Prefetch0(c + 5 * ldc + 0);
+        Sse.Prefetch0(c + 5 * ldc + 8);
+        Sse.Prefetch0(c + 5 * ldc + 15);
+        Sse.Prefetch0(c + 6 * ldc + 0);
+        Sse.Prefetch0(c + 6 * ldc + 8);
+        Sse.Prefetch0(c + 6 * ldc + 15);
+        Sse.Prefetch0(c + 7 * ldc + 0);
+        Sse.Prefetch0(c + 7 * ldc + 8);
+        Sse.Prefetch0(c + 7 * ldc + 15);
+        Sse.Prefetch0(c + 8 * ldc + 0);
+        Sse.Prefetch0(c + 8 * ldc + 8);
+        Sse.Prefetch0(c + 8 * ldc + 15);
+        Sse.Prefetch0(c + 9 * ldc + 0);
+        Sse.Prefetch0(c + 9 * ldc + 8);
+        Sse.Prefetch0(c + 9 * ldc + 15);
+        Sse.Prefetch0(c + 10 * ldc + 0);
+        Sse.Prefetch0(c + 10 * ldc + 8);
+        Sse.Prefetch0(c + 10 * ldc + 15);
+        Sse.Prefetch0(c + 11 * ldc + 0);
+        Sse.Prefetch0(c + 11 * ldc + 8);
+        Sse.Prefetch0(c + 11 * ldc + 15);
         for (int p = 0; p < kc; p++)
         {
             Vector512<double> a0 = Vector512.Load(pa + 0);
@@ -298,6 +368,19 @@ internal static unsafe class MicroKernels
     {
         Vector256<double> c00 = default, c01 = default, c02 = default, c03 = default, c04 = default, c05 = default;
         Vector256<double> c10 = default, c11 = default, c12 = default, c13 = default, c14 = default, c15 = default;
+        // Bring the C tile towards L1 while the loop runs (it is read and written only at the end).
+        Sse.Prefetch0(c + 0 * ldc + 0);
+        Sse.Prefetch0(c + 0 * ldc + 7);
+        Sse.Prefetch0(c + 1 * ldc + 0);
+        Sse.Prefetch0(c + 1 * ldc + 7);
+        Sse.Prefetch0(c + 2 * ldc + 0);
+        Sse.Prefetch0(c + 2 * ldc + 7);
+        Sse.Prefetch0(c + 3 * ldc + 0);
+        Sse.Prefetch0(c + 3 * ldc + 7);
+        Sse.Prefetch0(c + 4 * ldc + 0);
+        Sse.Prefetch0(c + 4 * ldc + 7);
+        Sse.Prefetch0(c + 5 * ldc + 0);
+        Sse.Prefetch0(c + 5 * ldc + 7);
         for (int p = 0; p < kc; p++)
         {
             Vector256<double> a0 = Vector256.Load(pa + 0);
@@ -369,6 +452,15 @@ internal static unsafe class MicroKernels
         Vector256<double> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector256<double> c10 = default, c11 = default, c12 = default, c13 = default;
         Vector256<double> c20 = default, c21 = default, c22 = default, c23 = default;
+        // Bring the C tile towards L1 while the loop runs (it is read and written only at the end).
+        Sse.Prefetch0(c + 0 * ldc + 0);
+        Sse.Prefetch0(c + 0 * ldc + 11);
+        Sse.Prefetch0(c + 1 * ldc + 0);
+        Sse.Prefetch0(c + 1 * ldc + 11);
+        Sse.Prefetch0(c + 2 * ldc + 0);
+        Sse.Prefetch0(c + 2 * ldc + 11);
+        Sse.Prefetch0(c + 3 * ldc + 0);
+        Sse.Prefetch0(c + 3 * ldc + 11);
         for (int p = 0; p < kc; p++)
         {
             Vector256<double> a0 = Vector256.Load(pa + 0);
@@ -537,4 +629,5 @@ internal static unsafe class MicroKernels
         c13.Store(t + 3 * 2 * Vector<double>.Count + Vector<double>.Count);
         ScatterPlain(t, 2 * Vector<double>.Count, c, ldc, alpha, mr, nr, lowMin);
     }
+
 }

@@ -28,19 +28,18 @@ internal static unsafe class Triangular
     public static void RightLowerTranspose(KernelContext cx, int m, int n, double* l, int ldl, double* b, int ldb)
     {
         if (m <= 0 || n <= 0) return;
-        if (m >= 2 * ChunkSize && cx.Parallel((long)m * n * n / 2))
-        {
-            WorkerTeam.Run(new RowChunkJob(cx.Single, m, n, l, ldl, b, ldb, Op.RightLowerTranspose), cx.Threads);
-            return;
-        }
         RightLowerTransposeRec(cx, m, n, l, ldl, b, ldb);
     }
 
+    // With several threads the GEMMs of the recursion share their packed panels between threads (PackedGemm),
+    // and each base block is split into row chunks (no packing there), so nothing is packed twice.
     private static void RightLowerTransposeRec(KernelContext cx, int m, int n, double* l, int ldl, double* b, int ldb)
     {
         if (n <= BaseSize)
         {
-            if (cx.Set.Fused) RightLowerTransposeBase<FusedArith>(m, n, l, ldl, b, ldb);
+            if (m >= 2 * BaseRowChunk && cx.Parallel((long)m * n * n * 4))
+                WorkerTeam.Run(new BaseRowJob(cx.Set.Fused, m, n, l, ldl, b, ldb), cx.Threads);
+            else if (cx.Set.Fused) RightLowerTransposeBase<FusedArith>(m, n, l, ldl, b, ldb);
             else RightLowerTransposeBase<PlainArith>(m, n, l, ldl, b, ldb);
             return;
         }
@@ -50,6 +49,27 @@ internal static unsafe class Triangular
         PackedGemm.Update(cx, m, n2, n1, -1.0, Operand.ColumnMajor(b, ldb), Operand.ColumnMajor(l + n1, ldl),
             b + (nint)n1 * ldb, ldb, false);
         RightLowerTransposeRec(cx, m, n2, l + n1 + (nint)n1 * ldl, ldl, b + (nint)n1 * ldb, ldb);
+    }
+
+    /// <summary>Rows per chunk when a base block of a right-side solve is shared between threads (a multiple of every vector width).</summary>
+    private const int BaseRowChunk = 64;
+
+    /// <summary>A base block of B := B L⁻ᵀ split into chunks of rows.</summary>
+    private sealed class BaseRowJob(bool fused, int m, int n, double* l, int ldl, double* b, int ldb) : KernelJob
+    {
+        private int next;
+
+        public override void Execute(int worker)
+        {
+            int chunks = (m + BaseRowChunk - 1) / BaseRowChunk;
+            int t;
+            while ((t = Interlocked.Increment(ref next) - 1) < chunks)
+            {
+                int i0 = t * BaseRowChunk, rows = Math.Min(BaseRowChunk, m - i0);
+                if (fused) RightLowerTransposeBase<FusedArith>(rows, n, l, ldl, b + i0, ldb);
+                else RightLowerTransposeBase<PlainArith>(rows, n, l, ldl, b + i0, ldb);
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -154,7 +174,7 @@ internal static unsafe class Triangular
         if (m <= 0 || n <= 0) return;
         if (m >= 2 * ChunkSize && cx.Parallel((long)m * n * n / 2))
         {
-            WorkerTeam.Run(new RowChunkJob(cx.Single, m, n, l, ldl, b, ldb, Op.RightLower), cx.Threads);
+            WorkerTeam.Run(new RowChunkJob(cx.Single, m, n, l, ldl, b, ldb), cx.Threads);
             return;
         }
         RightLowerRec(cx, m, n, l, ldl, b, ldb);
@@ -420,14 +440,12 @@ internal static unsafe class Triangular
 
     private enum Op
     {
-        RightLowerTranspose,
-        RightLower,
         LeftLower,
         LeftLowerTranspose,
     }
 
     /// <summary>Right-side solve split into chunks of rows; each chunk is solved on one thread.</summary>
-    private sealed class RowChunkJob(KernelContext cx, int m, int n, double* l, int ldl, double* b, int ldb, Op op) : KernelJob
+    private sealed class RowChunkJob(KernelContext cx, int m, int n, double* l, int ldl, double* b, int ldb) : KernelJob
     {
         private int next;
 
@@ -438,8 +456,7 @@ internal static unsafe class Triangular
             while ((t = Interlocked.Increment(ref next) - 1) < chunks)
             {
                 int i0 = t * ChunkSize, rows = Math.Min(ChunkSize, m - i0);
-                if (op == Op.RightLowerTranspose) RightLowerTransposeRec(cx, rows, n, l, ldl, b + i0, ldb);
-                else RightLowerRec(cx, rows, n, l, ldl, b + i0, ldb);
+                RightLowerRec(cx, rows, n, l, ldl, b + i0, ldb);
             }
         }
     }
