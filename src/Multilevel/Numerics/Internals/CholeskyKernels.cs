@@ -31,7 +31,13 @@ internal static unsafe class CholeskyKernels
         return r < 0 ? -1 : n1 + r;
     }
 
-    /// <summary>Right-looking unblocked factorisation (vectorised rank-1 updates).</summary>
+    /// <summary>
+    /// Left-looking unblocked factorisation: column j is updated by all earlier columns with the running
+    /// sums held in vector registers, in groups of 4 vectors (4 independent chains; the last group's
+    /// vectors are shifted to end at row n and may overlap each other, which is harmless because a group
+    /// loads everything before it stores), then scaled by 1/√pivot. Every element sums its terms in
+    /// increasing order, in a vector lane or in the scalar tail alike.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Unblocked<TA>(double* a, int n, int lda) where TA : struct, IArith
     {
@@ -39,21 +45,51 @@ internal static unsafe class CholeskyKernels
         for (int j = 0; j < n; j++)
         {
             double* aj = a + (nint)j * lda;
+            double* rowj = a + j;
+            int i = j;
+            while (n - i >= vc)
+            {
+                int last = n - vc;
+                int o0 = i, o1 = Math.Min(i + vc, last), o2 = Math.Min(i + 2 * vc, last), o3 = Math.Min(i + 3 * vc, last);
+                Vector<double> s0 = Vector.Load(aj + o0), s1 = Vector.Load(aj + o1), s2 = Vector.Load(aj + o2), s3 = Vector.Load(aj + o3);
+                double* ap = a;
+                for (int p = 0; p < j; p++, ap += lda)
+                {
+                    var f = new Vector<double>(-rowj[(nint)p * lda]);
+                    s0 = TA.Mad(Vector.Load(ap + o0), f, s0);
+                    s1 = TA.Mad(Vector.Load(ap + o1), f, s1);
+                    s2 = TA.Mad(Vector.Load(ap + o2), f, s2);
+                    s3 = TA.Mad(Vector.Load(ap + o3), f, s3);
+                }
+                s0.Store(aj + o0);
+                s1.Store(aj + o1);
+                s2.Store(aj + o2);
+                s3.Store(aj + o3);
+                i = Math.Min(n, i + 4 * vc);
+            }
+            if (i < n)
+            {
+                // Fewer than vc rows left (only when the whole segment is shorter than a vector): up to 3 scalar chains.
+                int r0 = i, r1 = Math.Min(i + 1, n - 1), r2 = Math.Min(i + 2, n - 1);
+                double t0 = aj[r0], t1 = aj[r1], t2 = aj[r2];
+                double* ap = a;
+                for (int p = 0; p < j; p++, ap += lda)
+                {
+                    double f = -rowj[(nint)p * lda];
+                    t0 = TA.Mad(ap[r0], f, t0);
+                    t1 = TA.Mad(ap[r1], f, t1);
+                    t2 = TA.Mad(ap[r2], f, t2);
+                }
+                aj[r0] = t0;
+                aj[r1] = t1;
+                aj[r2] = t2;
+            }
             double d = aj[j];
             if (!(d > 0)) return j;
             d = Math.Sqrt(d);
             aj[j] = d;
             double rd = 1.0 / d;
-            for (int i = j + 1; i < n; i++) aj[i] *= rd;
-            for (int c = j + 1; c < n; c++)
-            {
-                double* ac = a + (nint)c * lda;
-                double f = -aj[c];
-                int i = c;
-                var fv = new Vector<double>(f);
-                for (; i + vc <= n; i += vc) TA.Mad(Vector.Load(aj + i), fv, Vector.Load(ac + i)).Store(ac + i);
-                for (; i < n; i++) ac[i] = TA.Mad(aj[i], f, ac[i]);
-            }
+            for (i = j + 1; i < n; i++) aj[i] *= rd;
         }
         return -1;
     }

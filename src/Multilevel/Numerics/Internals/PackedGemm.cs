@@ -64,6 +64,12 @@ internal static unsafe class PackedGemm
     public static void Update(KernelContext cx, int m, int n, int k, double alpha, Operand a, Operand b, double* c, nint ldc, bool lower)
     {
         if (m <= 0 || n <= 0 || k <= 0 || alpha == 0) return;
+        if ((long)m * n * k <= DirectThreshold)
+        {
+            if (cx.Set.Fused) Direct<FusedArith>(m, n, k, alpha, a, b, c, ldc, lower);
+            else Direct<PlainArith>(m, n, k, alpha, a, b, c, ldc, lower);
+            return;
+        }
         KernelSet ks = cx.Set;
         int mr = ks.MR, nr = ks.NR;
         int mPanels = (m + mr - 1) / mr, nPanels = (n + nr - 1) / nr;
@@ -86,6 +92,36 @@ internal static unsafe class PackedGemm
             job.SetGroup(k, kBlocks, g0, Math.Min(kBlocks, g0 + groupBlocks));
             if (team > 1) WorkerTeam.Run(job, team);
             else job.Execute(0);
+        }
+    }
+
+    /// <summary>Multiply–adds up to which a product is computed directly, without packing.</summary>
+    public const int DirectThreshold = 4096;
+
+    /// <summary>
+    /// Unpacked product for tiny sizes, with exactly the packed path's arithmetic per element (same k blocks,
+    /// one accumulator from zero in increasing p, then C += α·acc per block), so the bits do not depend on
+    /// which path a size takes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Direct<TA>(int m, int n, int k, double alpha, Operand a, Operand b, double* c, nint ldc, bool lower) where TA : struct, IArith
+    {
+        int kBlocks = KBlockCount(k);
+        for (int blk = 0; blk < kBlocks; blk++)
+        {
+            int p0 = KBlockStart(k, kBlocks, blk), p1 = KBlockStart(k, kBlocks, blk + 1);
+            for (int j = 0; j < n; j++)
+            {
+                double* cj = c + j * ldc;
+                double* bj = b.P + j * b.RowStride;
+                for (int i = lower ? j : 0; i < m; i++)
+                {
+                    double* ai = a.P + i * a.RowStride;
+                    double acc = 0;
+                    for (int p = p0; p < p1; p++) acc = TA.Mad(ai[p * a.ColStride], bj[p * b.ColStride], acc);
+                    cj[i] = TA.Mad(acc, alpha, cj[i]);
+                }
+            }
         }
     }
 
