@@ -25,6 +25,8 @@ internal static class KernelBench
             : [100, 500, 1128, 2000, 3000];
         Console.WriteLine($"Vector256 accelerated: {Vector256.IsHardwareAccelerated}, Vector512 accelerated: {Vector512.IsHardwareAccelerated}, Avx512F: {Avx512F.IsSupported}, Fma: {Fma.IsSupported}, processors: {Environment.ProcessorCount}, best kernel: {KernelSet.Best.Name}");
         Console.WriteLine();
+        SmallSizes(quick);
+        Console.WriteLine();
         Console.WriteLine("| kernel | n | k | variant | ms (median wall) | GFlop/s (median) | GFlop/s (best) | GFlop/s (thread CPU time) |");
         Console.WriteLine("|---|---:|---:|---|---:|---:|---:|---:|");
         foreach (int n in sizes)
@@ -67,6 +69,38 @@ internal static class KernelBench
         }
     }
 
+    /// <summary>Many tiny factorisations (the block-diagonal case): ns per factorisation over a batch of 4096 matrices.</summary>
+    private static void SmallSizes(bool quick)
+    {
+        Console.WriteLine("| small Cholesky | q | ns per block (median) | naive reference ns | CholeskyBlockDiagonal ns per block |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        const int count = 4096;
+        foreach (int q in new[] { 1, 2, 3, 4, 6, 8, 12, 16, 24, 32 })
+        {
+            var rng = new Random(q);
+            int size = q * q;
+            double[] src = new double[size * count];
+            for (int b = 0; b < count; b++)
+            {
+                double[] m = Spd(q, rng);
+                Array.Copy(m, 0, src, b * size, size);
+            }
+            double[] work = new double[src.Length];
+            int reps = quick ? 5 : 21;
+            Action reset = () => src.CopyTo(work, 0);
+            var ours = Time(reps, reset, () =>
+            {
+                for (int b = 0; b < count; b++) DenseKernels.CholeskyLower(work.AsSpan(b * size, size), q, q);
+            });
+            var naive = Time(reps, reset, () =>
+            {
+                for (int b = 0; b < count; b++) ReferenceKernels.CholeskyLower(work.AsSpan(b * size, size), q, q);
+            });
+            var block = Time(reps, reset, () => DenseKernels.CholeskyBlockDiagonal(work, q, count));
+            Console.WriteLine(string.Create(Inv, $"| CholeskyLower | {q} | {ours.Median * 1e6 / count:F0} | {naive.Median * 1e6 / count:F0} | {block.Median * 1e6 / count:F0} |"));
+        }
+    }
+
     private static IEnumerable<(string, KernelOptions)> Variants()
     {
         foreach (KernelIsa isa in new[] { KernelIsa.Avx512, KernelIsa.Avx2 }.Where(KernelSet.IsSupported))
@@ -94,8 +128,11 @@ internal static class KernelBench
     /// <summary>Wall-clock median (and minimum) of the repeats, in ms.</summary>
     private static (double Median, double Min) Time(int reps, Action reset, Action run)
     {
-        reset();
-        run(); // warm-up (JIT, buffers, helper threads)
+        for (int w = 0; w < 3; w++)
+        {
+            reset();
+            run(); // warm-up (buffers, helper threads, JIT of anything not already optimised)
+        }
         var times = new List<double>();
         for (int r = 0; r < reps; r++)
         {

@@ -29,11 +29,19 @@ public static unsafe class DenseKernels
     /// <param name="n">Order.</param>
     /// <param name="lda">Leading dimension (≥ n).</param>
     /// <param name="options">Threads and thresholds.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int CholeskyLower(Span<double> a, int n, int lda, KernelOptions options)
     {
         KernelGuard.Dimension(n, nameof(n));
         KernelGuard.Matrix(nameof(a), a.Length, n, n, lda);
         if (n == 0) return -1;
+        if (n <= CholeskyKernels.BaseSize && options.Isa is null)
+        {
+            // Small orders (the many tiny blocks of a mixed model): no context, straight to the unblocked kernel.
+            KernelGuard.Options(options);
+            fixed (double* pa = a)
+                return KernelSet.Best.Fused ? CholeskyKernels.Unblocked<FusedArith>(pa, n, lda) : CholeskyKernels.Unblocked<PlainArith>(pa, n, lda);
+        }
         KernelContext cx = options.Context();
         fixed (double* pa = a) return CholeskyKernels.Factor(cx, pa, n, lda);
     }
@@ -44,6 +52,7 @@ public static unsafe class DenseKernels
     /// e.g. one per level of a vector-valued random-effects term). Only lower triangles are referenced.
     /// </summary>
     /// <returns>−1 on success; otherwise block · q + column of the first non-positive pivot.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int CholeskyBlockDiagonal(Span<double> blocks, int q, int count)
     {
         KernelGuard.Dimension(q, nameof(q));
@@ -54,6 +63,7 @@ public static unsafe class DenseKernels
     }
 
     /// <summary>log det(A) = 2 Σ log Lᵢᵢ from the Cholesky factor L of A (n × n, leading dimension ldl).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double LogDeterminantFromCholesky(ReadOnlySpan<double> l, int n, int ldl)
     {
         KernelGuard.Dimension(n, nameof(n));
@@ -66,6 +76,7 @@ public static unsafe class DenseKernels
     // ------------------------------------------------------------------ rank updates
 
     /// <summary>C (m × n) −= A (m × k) · Bᵀ where B is n × k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GemmNtSubtract(int m, int n, int k, ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, int ldb, Span<double> c, int ldc)
         => GemmNtSubtract(m, n, k, a, lda, b, ldb, c, ldc, default);
 
@@ -80,6 +91,7 @@ public static unsafe class DenseKernels
     /// <param name="c">C, column-major; must not overlap A or B.</param>
     /// <param name="ldc">Leading dimension of C.</param>
     /// <param name="options">Threads and thresholds.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GemmNtSubtract(int m, int n, int k, ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, int ldb, Span<double> c, int ldc, KernelOptions options)
     {
         KernelGuard.Dimension(m, nameof(m));
@@ -97,6 +109,7 @@ public static unsafe class DenseKernels
     }
 
     /// <summary>Lower triangle of C (n × n) −= A · Aᵀ where A is n × k; the strict upper triangle of C is not referenced.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SyrkLowerSubtract(int n, int k, ReadOnlySpan<double> a, int lda, Span<double> c, int ldc)
         => SyrkLowerSubtract(n, k, a, lda, c, ldc, default);
 
@@ -108,6 +121,7 @@ public static unsafe class DenseKernels
     /// <param name="c">C, column-major.</param>
     /// <param name="ldc">Leading dimension of C.</param>
     /// <param name="options">Threads and thresholds.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SyrkLowerSubtract(int n, int k, ReadOnlySpan<double> a, int lda, Span<double> c, int ldc, KernelOptions options)
     {
         KernelGuard.Dimension(n, nameof(n));
@@ -169,6 +183,7 @@ public static unsafe class DenseKernels
     // ------------------------------------------------------------------ triangular solves
 
     /// <summary>B (m × n) := B · L⁻ᵀ where L is n × n lower triangular (solves X Lᵀ = B).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TrsmRightLowerTranspose(int m, int n, ReadOnlySpan<double> l, int ldl, Span<double> b, int ldb)
         => TrsmRightLowerTranspose(m, n, l, ldl, b, ldb, default);
 
@@ -180,6 +195,7 @@ public static unsafe class DenseKernels
     /// <param name="b">B, column-major, overwritten by the solution.</param>
     /// <param name="ldb">Leading dimension of B.</param>
     /// <param name="options">Threads and thresholds.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TrsmRightLowerTranspose(int m, int n, ReadOnlySpan<double> l, int ldl, Span<double> b, int ldb, KernelOptions options)
     {
         CheckTriangularRight(m, n, l, ldl, b, ldb);
@@ -198,6 +214,7 @@ public static unsafe class DenseKernels
     /// <param name="b">B, column-major, overwritten by the solution.</param>
     /// <param name="ldb">Leading dimension of B.</param>
     /// <param name="options">Threads and thresholds.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TrsmRightLower(int m, int n, ReadOnlySpan<double> l, int ldl, Span<double> b, int ldb, KernelOptions options = default)
     {
         CheckTriangularRight(m, n, l, ldl, b, ldb);
@@ -266,6 +283,7 @@ public static unsafe class DenseKernels
     /// <param name="b">B, overwritten by X.</param>
     /// <param name="ldb">Leading dimension of B.</param>
     /// <param name="options">Threads and thresholds.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SolveLower(int n, int nrhs, ReadOnlySpan<double> l, int ldl, Span<double> b, int ldb, KernelOptions options = default)
     {
         CheckTriangularLeft(n, nrhs, l, ldl, b, ldb);
@@ -284,6 +302,7 @@ public static unsafe class DenseKernels
     /// <param name="b">B, overwritten by X.</param>
     /// <param name="ldb">Leading dimension of B.</param>
     /// <param name="options">Threads and thresholds.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SolveLowerTranspose(int n, int nrhs, ReadOnlySpan<double> l, int ldl, Span<double> b, int ldb, KernelOptions options = default)
     {
         CheckTriangularLeft(n, nrhs, l, ldl, b, ldb);
@@ -302,6 +321,7 @@ public static unsafe class DenseKernels
     /// <param name="b">B, overwritten by X.</param>
     /// <param name="ldb">Leading dimension of B.</param>
     /// <param name="options">Threads and thresholds.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CholeskySolve(int n, int nrhs, ReadOnlySpan<double> l, int ldl, Span<double> b, int ldb, KernelOptions options = default)
     {
         CheckTriangularLeft(n, nrhs, l, ldl, b, ldb);
@@ -322,6 +342,7 @@ public static unsafe class DenseKernels
     /// <param name="n">Order.</param>
     /// <param name="ldl">Leading dimension.</param>
     /// <param name="options">Threads and thresholds.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void InvertLower(Span<double> l, int n, int ldl, KernelOptions options = default)
     {
         KernelGuard.Dimension(n, nameof(n));
@@ -341,6 +362,7 @@ public static unsafe class DenseKernels
     /// <param name="inverse">Output n × n (must not overlap L).</param>
     /// <param name="ldInverse">Leading dimension of the output.</param>
     /// <param name="options">Threads and thresholds.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CholeskyInverse(ReadOnlySpan<double> l, int n, int ldl, Span<double> inverse, int ldInverse, KernelOptions options = default)
     {
         KernelGuard.Dimension(n, nameof(n));
