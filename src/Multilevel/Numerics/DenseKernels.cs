@@ -206,6 +206,35 @@ public static unsafe class DenseKernels
             Triangular.RightLowerTranspose(cx, m, n, pl, ldl, pb, ldb);
     }
 
+    /// <summary>
+    /// B (m × q·count) := B · D⁻ᵀ where D is block-diagonal with <paramref name="count"/> lower-triangular q × q
+    /// blocks stored one after the other (each column-major, leading dimension q), e.g. the factor of a
+    /// vector-valued random-effects term's diagonal block: column block k of B is solved with block k.
+    /// </summary>
+    /// <param name="m">Rows of B.</param>
+    /// <param name="q">Order of each block.</param>
+    /// <param name="count">Number of blocks.</param>
+    /// <param name="blocks">The q × q factors, q² values each (strict upper triangles not referenced).</param>
+    /// <param name="b">B, column-major, overwritten by the solution; must not overlap the blocks.</param>
+    /// <param name="ldb">Leading dimension of B.</param>
+    /// <param name="options">Threads and thresholds.</param>
+    public static void TrsmRightLowerTransposeBlockDiagonal(int m, int q, int count, ReadOnlySpan<double> blocks, Span<double> b, int ldb, KernelOptions options = default)
+    {
+        KernelGuard.Dimension(m, nameof(m));
+        KernelGuard.Dimension(q, nameof(q));
+        KernelGuard.Dimension(count, nameof(count));
+        KernelGuard.Vector(nameof(blocks), blocks.Length, checked(q * q * count));
+        KernelGuard.Matrix(nameof(b), b.Length, m, checked(q * count), ldb);
+        if (m == 0 || q == 0 || count == 0) return;
+        KernelContext cx = options.Context().Single;
+        fixed (double* pl = blocks)
+        fixed (double* pb = b)
+        {
+            for (int k = 0; k < count; k++)
+                Triangular.RightLowerTranspose(cx, m, q, pl + (nint)k * q * q, q, pb + (nint)k * q * ldb, ldb);
+        }
+    }
+
     /// <summary>B (m × n) := B · L⁻¹ where L is n × n lower triangular (solves X L = B).</summary>
     /// <param name="m">Rows of B.</param>
     /// <param name="n">Order of L, columns of B.</param>

@@ -65,6 +65,31 @@ public class TriangularTests
         }
     }
 
+    /// <summary>The block-diagonal right solve equals the naive solve of each column block with its own q × q factor (q = 1–6, 0–5 blocks).</summary>
+    [Fact]
+    public void BlockDiagonalRightSolveMatchesPerBlockReference()
+    {
+        var rng = new Random(36);
+        for (int q = 0; q <= 6; q++)
+            for (int count = 0; count <= 5; count++)
+            {
+                int m = 7 + q + count, ldb = m + 2;
+                var blocks = new double[q * q * count];
+                for (int k = 0; k < count; k++)
+                {
+                    double[] l = Factor(q, rng);
+                    Array.Copy(l, 0, blocks, k * q * q, q * q);
+                }
+                double[] b = Buffer(m, q * count, ldb, 1, Uniform(rng));
+                double[] want = (double[])b.Clone();
+                for (int k = 0; k < count; k++)
+                    ReferenceKernels.TrsmRightLowerTranspose(m, q, blocks.AsSpan(k * q * q, q * q), q, want.AsSpan(1 + k * q * ldb), ldb);
+                DenseKernels.TrsmRightLowerTransposeBlockDiagonal(m, q, count, blocks, b.AsSpan(1), ldb);
+                AssertClose(b, want, m, q * count, ldb, 1, 8 * (q + 2) * Eps, $"block-diagonal solve q={q} count={count}");
+                AssertUntouched(want, b, t => Index(t, m, q * count, ldb, 1).I >= 0, "block-diagonal solve");
+            }
+    }
+
     /// <summary>L X = B and Lᵀ X = B with several right-hand sides, and the single-vector solves, against naive substitution (same tolerance).</summary>
     [Theory]
     [MemberData(nameof(Isa))]
