@@ -115,6 +115,27 @@ public class CholeskyTests
         Assert.True(SameBits(one, forced), "1 thread and forced 2-thread parallelism differ");
     }
 
+    /// <summary>Several threads factorising at once (they compete for the helper team) each get the single-threaded bits.</summary>
+    [Fact]
+    public void ConcurrentCallersGetTheSameBits()
+    {
+        const int n = 260;
+        double[,] a = Spd(n, new Random(77));
+        double[] want = LowerBuffer(a, n, 0);
+        Assert.Equal(-1, DenseKernels.CholeskyLower(want, n, n, KernelOptions.SingleThreaded));
+        var results = new double[6][];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 6 }, r =>
+        {
+            for (int rep = 0; rep < 5; rep++)
+            {
+                double[] buf = LowerBuffer(a, n, 0);
+                Assert.Equal(-1, DenseKernels.CholeskyLower(buf, n, n, new KernelOptions { MaxDegreeOfParallelism = 2, ParallelThreshold = 1 }));
+                results[r] = buf;
+                Assert.True(SameBits(want, buf), $"caller {r} repeat {rep} differs from the single-threaded factor");
+            }
+        });
+    }
+
     [Fact]
     public void RejectsBuffersThatAreTooSmall()
     {
