@@ -39,19 +39,21 @@ internal static class KernelBench
             foreach (var (name, opt) in Variants())
             {
                 Action reset = () => spd.CopyTo(work, 0), run = () => DenseKernels.CholeskyLower(work, n, n, opt);
-                Report("Cholesky", n, 0, name, flops, Time(reps, reset, run), opt.MaxDegreeOfParallelism == 1 ? CpuTime(reps, reset, run) : double.NaN);
+                TeamNote();
+                var wall = Time(reps, reset, run);
+                double cpu = opt.MaxDegreeOfParallelism == 1 ? CpuTime(reps, reset, run) : double.NaN;
+                Report("Cholesky", n, 0, name + (opt.MaxDegreeOfParallelism > 1 ? " " + TeamNote() : ""), flops, wall, cpu);
             }
             if (n <= 1128)
                 Report("Cholesky", n, 0, "naive reference", flops, Time(quick || n > 500 ? 1 : 3, () => spd.CopyTo(work, 0), () => ReferenceKernels.CholeskyLower(work, n, n)));
-            if (n <= 2000)
+            if (n <= 1128)
             {
                 var full = DenseMatrix.Create(n, n, (i, j) => i >= j ? spd[j * n + i] : spd[i * n + j]);
                 Report("Cholesky", n, 0, "MathNet 5.0 managed", flops, Time(quick || n > 500 ? 1 : 3, () => { }, () => full.Cholesky()));
             }
         }
-        foreach (int n in sizes.Where(s => s >= 500))
+        foreach (var (n, k) in sizes.Where(s => s >= 500).Select(s => (s, s)).Append((1128, 256)))
         {
-            int k = n;
             double flops = (double)n * n * k;
             var rng = new Random(n + 1);
             double[] a = new double[n * k];
@@ -62,7 +64,10 @@ internal static class KernelBench
             foreach (var (name, opt) in Variants())
             {
                 Action reset = () => c0.CopyTo(c, 0), run = () => DenseKernels.SyrkLowerSubtract(n, k, a, n, c, n, opt);
-                Report("SYRK C −= A·Aᵀ", n, k, name, flops, Time(reps, reset, run), opt.MaxDegreeOfParallelism == 1 ? CpuTime(reps, reset, run) : double.NaN);
+                TeamNote();
+                var wall = Time(reps, reset, run);
+                double cpu = opt.MaxDegreeOfParallelism == 1 ? CpuTime(reps, reset, run) : double.NaN;
+                Report("SYRK C −= A·Aᵀ", n, k, name + (opt.MaxDegreeOfParallelism > 1 ? " " + TeamNote() : ""), flops, wall, cpu);
             }
             if (n <= 1128)
                 Report("SYRK C −= A·Aᵀ", n, k, "naive reference", flops, Time(1, () => c0.CopyTo(c, 0), () => ReferenceKernels.SyrkLowerSubtract(n, k, a, n, c, n)));
@@ -99,6 +104,14 @@ internal static class KernelBench
             var block = Time(reps, reset, () => DenseKernels.CholeskyBlockDiagonal(work, q, count));
             Console.WriteLine(string.Create(Inv, $"| CholeskyLower | {q} | {ours.Median * 1e6 / count:F0} | {naive.Median * 1e6 / count:F0} | {block.Median * 1e6 / count:F0} |"));
         }
+    }
+
+    private static string TeamNote()
+    {
+        string note = string.Create(Inv, $"(parallel jobs shared with the helper: {WorkerTeam.SharedJobs}, run alone during back-off: {WorkerTeam.BackedOffJobs})");
+        WorkerTeam.SharedJobs = 0;
+        WorkerTeam.BackedOffJobs = 0;
+        return note;
     }
 
     private static IEnumerable<(string, KernelOptions)> Variants()

@@ -80,7 +80,7 @@ internal static unsafe class PackedGemm
         int groupBlocks = (int)Math.Max(1, Math.Min(kBlocks, PackCapacity / (perK * maxKc)));
         long need = perK * maxKc * groupBlocks + 8;
         double[] buffer = packArray is { } arr && arr.Length >= need ? arr : (packArray = GC.AllocateUninitializedArray<double>((int)Math.Max(need, 4096), pinned: true));
-        double* pack = (double*)Marshal_Align(buffer);
+        double* pack = (double*)AlignedBase(buffer);
 
         long flops = (long)m * n * k;
         if (lower) flops /= 2;
@@ -125,7 +125,7 @@ internal static unsafe class PackedGemm
         }
     }
 
-    private static nint Marshal_Align(double[] buffer)
+    private static nint AlignedBase(double[] buffer)
     {
         nint addr = (nint)Unsafe.AsPointer(ref buffer[0]);
         return (addr + 63) & ~(nint)63;
@@ -263,8 +263,10 @@ internal static unsafe class PackedGemm
             }
             if (Volatile.Read(ref packDone) < packTasks)
             {
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                 var spin = new SpinWait();
                 while (Volatile.Read(ref packDone) < packTasks) spin.SpinOnce(-1);
+                WorkerTeam.NoteCallerWait(worker, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
             }
             int u;
             while ((u = Interlocked.Increment(ref nextUnit) - 1) < units) Unit(u);

@@ -28,6 +28,28 @@ internal static class WorkerTeam
     private static Helper[] helpers = [];
     private static int busy;
 
+    // Back-off when helpers do not get a core (an oversubscribed machine): the caller then spends much of
+    // each job waiting for a preempted helper. Only speed depends on this, never the bits.
+    private const int StrikesToBackOff = 3;
+    private const int BackOffRuns = 256;
+    private static int strikes, calm, backOff;
+    [ThreadStatic] private static long callerWaitTicks;
+
+    /// <summary>Records time the calling thread (worker 0) spent waiting inside a job for work held by a helper.</summary>
+    public static void NoteCallerWait(int worker, long ticks)
+    {
+        if (worker == 0) callerWaitTicks += ticks;
+    }
+
+    /// <summary>Whether the team is currently skipped because helpers were found starved of CPU.</summary>
+    internal static bool BackingOff => Volatile.Read(ref backOff) > 0;
+
+    /// <summary>Jobs run by the caller alone because of the back-off (for benchmarks).</summary>
+    internal static long BackedOffJobs;
+
+    /// <summary>Jobs shared with helpers (for benchmarks).</summary>
+    internal static long SharedJobs;
+
     /// <summary>How long (µs) a helper keeps polling for the next job before it blocks.</summary>
     internal const int HelperSpinMicroseconds = 200;
 
@@ -44,10 +66,20 @@ internal static class WorkerTeam
         }
         try
         {
+            if (backOff > 0)
+            {
+                backOff--;
+                BackedOffJobs++;
+                job.Execute(0);
+                return;
+            }
+            SharedJobs++;
             Helper[] team = EnsureHelpers(threads - 1);
             int h = Math.Min(threads - 1, team.Length);
             for (int i = 0; i < h; i++) team[i].Post(job);
             Exception? error = null;
+            callerWaitTicks = 0;
+            long start = Stopwatch.GetTimestamp();
             try
             {
                 job.Execute(0);
@@ -56,16 +88,42 @@ internal static class WorkerTeam
             {
                 error = e;
             }
+            long joined = Stopwatch.GetTimestamp();
             for (int i = 0; i < h; i++)
             {
                 Exception? e = team[i].Collect();
                 error ??= e;
             }
+            long end = Stopwatch.GetTimestamp();
+            JudgeHelpers(callerWaitTicks + (end - joined), end - start);
             if (error is not null) ExceptionDispatchInfo.Throw(error);
         }
         finally
         {
             Volatile.Write(ref busy, 0);
+        }
+    }
+
+    /// <summary>
+    /// A job in which the caller waited for helpers during more than half of its time, and more than 200 µs,
+    /// is a strike; three strikes (with fewer than 16 calm jobs in between each) switch the team off for the
+    /// next <see cref="BackOffRuns"/> jobs.
+    /// </summary>
+    private static void JudgeHelpers(long waited, long total)
+    {
+        long minWait = Stopwatch.Frequency / 5000;
+        if (waited > minWait && 2 * waited > total)
+        {
+            if (++strikes >= StrikesToBackOff)
+            {
+                strikes = 0;
+                backOff = BackOffRuns;
+            }
+        }
+        else if (strikes > 0 && ++calm >= 16)
+        {
+            calm = 0;
+            strikes--;
         }
     }
 
