@@ -269,7 +269,11 @@ internal static unsafe class PackedGemm
                 WorkerTeam.NoteCallerWait(worker, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
             }
             int u;
-            while ((u = Interlocked.Increment(ref nextUnit) - 1) < units) Unit(u);
+            while ((u = Interlocked.Increment(ref nextUnit) - 1) < units)
+            {
+                Claimed(worker);
+                Unit(u);
+            }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

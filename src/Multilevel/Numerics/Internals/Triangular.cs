@@ -65,6 +65,7 @@ internal static unsafe class Triangular
             int t;
             while ((t = Interlocked.Increment(ref next) - 1) < chunks)
             {
+                Claimed(worker);
                 int i0 = t * BaseRowChunk, rows = Math.Min(BaseRowChunk, m - i0);
                 if (fused) RightLowerTransposeBase<FusedArith>(rows, n, l, ldl, b + i0, ldb);
                 else RightLowerTransposeBase<PlainArith>(rows, n, l, ldl, b + i0, ldb);
@@ -455,6 +456,7 @@ internal static unsafe class Triangular
             int t;
             while ((t = Interlocked.Increment(ref next) - 1) < chunks)
             {
+                Claimed(worker);
                 int i0 = t * ChunkSize, rows = Math.Min(ChunkSize, m - i0);
                 RightLowerRec(cx, rows, n, l, ldl, b + i0, ldb);
             }
@@ -472,6 +474,7 @@ internal static unsafe class Triangular
             int t;
             while ((t = Interlocked.Increment(ref next) - 1) < chunks)
             {
+                Claimed(worker);
                 int c0 = t * ChunkSize, cols = Math.Min(ChunkSize, nrhs - c0);
                 if (op == Op.LeftLower) LeftLowerRec(cx, n, cols, l, ldl, b + (nint)c0 * ldb, ldb);
                 else LeftLowerTransposeRec(cx, n, cols, l, ldl, b + (nint)c0 * ldb, ldb);

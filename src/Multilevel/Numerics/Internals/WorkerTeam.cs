@@ -11,6 +11,19 @@ internal abstract class KernelJob
     /// the job completes correctly whatever number of threads actually joins, including only the caller.
     /// </summary>
     public abstract void Execute(int worker);
+
+    /// <summary>Work items claimed by the caller (worker 0) in the current run.</summary>
+    internal int CallerClaims;
+
+    /// <summary>Work items claimed by helpers in the current run.</summary>
+    internal int HelperClaims;
+
+    /// <summary>Counts one claimed work item (for the team's judgement of whether helpers get a core).</summary>
+    protected void Claimed(int worker)
+    {
+        if (worker == 0) CallerClaims++;
+        else Interlocked.Increment(ref HelperClaims);
+    }
 }
 
 /// <summary>
@@ -76,6 +89,8 @@ internal static class WorkerTeam
             SharedJobs++;
             Helper[] team = EnsureHelpers(threads - 1);
             int h = Math.Min(threads - 1, team.Length);
+            job.CallerClaims = 0;
+            job.HelperClaims = 0;
             for (int i = 0; i < h; i++) team[i].Post(job);
             Exception? error = null;
             callerWaitTicks = 0;
@@ -95,7 +110,7 @@ internal static class WorkerTeam
                 error ??= e;
             }
             long end = Stopwatch.GetTimestamp();
-            JudgeHelpers(callerWaitTicks + (end - joined), end - start);
+            JudgeHelpers(callerWaitTicks + (end - joined), end - start, job.CallerClaims, job.HelperClaims, h + 1);
             if (error is not null) ExceptionDispatchInfo.Throw(error);
         }
         finally
@@ -105,14 +120,17 @@ internal static class WorkerTeam
     }
 
     /// <summary>
-    /// A job in which the caller waited for helpers during more than half of its time, and more than 200 µs,
-    /// is a strike; three strikes (with fewer than 16 calm jobs in between each) switch the team off for the
-    /// next <see cref="BackOffRuns"/> jobs.
+    /// A job is a strike when the caller waited for helpers during more than half of its time (and more than
+    /// 200 µs), or when the helpers took less than half their fair share of its work items (at least 8 items);
+    /// three strikes (with fewer than 16 calm jobs in between each) switch the team off for the next
+    /// <see cref="BackOffRuns"/> jobs.
     /// </summary>
-    private static void JudgeHelpers(long waited, long total)
+    private static void JudgeHelpers(long waited, long total, int callerClaims, int helperClaims, int threads)
     {
         long minWait = Stopwatch.Frequency / 5000;
-        if (waited > minWait && 2 * waited > total)
+        int items = callerClaims + helperClaims;
+        bool starved = items >= 8 && 2L * helperClaims * threads < (long)items * (threads - 1);
+        if ((waited > minWait && 2 * waited > total) || starved)
         {
             if (++strikes >= StrikesToBackOff)
             {
