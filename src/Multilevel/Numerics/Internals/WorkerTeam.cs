@@ -63,6 +63,12 @@ internal static class WorkerTeam
     /// <summary>Jobs shared with helpers (for benchmarks).</summary>
     internal static long SharedJobs;
 
+    /// <summary>Jobs in which a helper claimed at least one work item (tests use it to know that threads really cooperated).</summary>
+    internal static long HelperParticipations;
+
+    /// <summary>Whether the back-off may switch the team off (tests of thread determinism turn it off).</summary>
+    internal static bool BackOffEnabled { get; set; } = true;
+
     /// <summary>How long (µs) a helper keeps polling for the next job before it blocks.</summary>
     internal const int HelperSpinMicroseconds = 200;
 
@@ -79,7 +85,7 @@ internal static class WorkerTeam
         }
         try
         {
-            if (backOff > 0)
+            if (backOff > 0 && BackOffEnabled)
             {
                 backOff--;
                 BackedOffJobs++;
@@ -110,6 +116,7 @@ internal static class WorkerTeam
                 error ??= e;
             }
             long end = Stopwatch.GetTimestamp();
+            if (job.HelperClaims > 0) Interlocked.Increment(ref HelperParticipations);
             JudgeHelpers(callerWaitTicks + (end - joined), end - start, job.CallerClaims, job.HelperClaims, h + 1);
             if (error is not null) ExceptionDispatchInfo.Throw(error);
         }

@@ -7,6 +7,8 @@ namespace Multilevel.Tests.Numerics.Kernels;
 
 public class RankUpdateTests
 {
+    public RankUpdateTests() => WorkerTeam.BackOffEnabled = false;
+
     public static TheoryData<int> Isa => IsaData();
 
     /// <summary>(m, n, k) triples: each size 0–130 appears as m, with n and k cycling through other values, plus cubes and a few larger shapes.</summary>

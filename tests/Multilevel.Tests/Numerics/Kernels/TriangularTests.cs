@@ -7,6 +7,8 @@ namespace Multilevel.Tests.Numerics.Kernels;
 
 public class TriangularTests
 {
+    public TriangularTests() => WorkerTeam.BackOffEnabled = false;
+
     public static TheoryData<int> Isa => IsaData();
 
     /// <summary>A well-conditioned lower-triangular factor (the Cholesky factor of an SPD matrix with κ &lt; 3) in full n × n storage.</summary>
