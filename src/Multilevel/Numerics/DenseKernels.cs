@@ -88,7 +88,7 @@ public static unsafe class DenseKernels
     /// <param name="lda">Leading dimension of A.</param>
     /// <param name="b">B, column-major.</param>
     /// <param name="ldb">Leading dimension of B.</param>
-    /// <param name="c">C, column-major; must not overlap A or B.</param>
+    /// <param name="c">C, column-major. The spans may overlap (e.g. blocks of one matrix) as long as no element of C is also read as an element of A or B.</param>
     /// <param name="ldc">Leading dimension of C.</param>
     /// <param name="options">Threads and thresholds.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -116,7 +116,7 @@ public static unsafe class DenseKernels
     /// <summary>Lower triangle of C (n × n) −= A · Aᵀ where A is n × k; the strict upper triangle of C is not referenced.</summary>
     /// <param name="n">Order of C, rows of A.</param>
     /// <param name="k">Columns of A.</param>
-    /// <param name="a">A, column-major; must not overlap C.</param>
+    /// <param name="a">A, column-major; no element of A may also be an element of the lower triangle of C (the spans may overlap).</param>
     /// <param name="lda">Leading dimension of A.</param>
     /// <param name="c">C, column-major.</param>
     /// <param name="ldc">Leading dimension of C.</param>
@@ -190,7 +190,7 @@ public static unsafe class DenseKernels
     /// <summary>B (m × n) := B · L⁻ᵀ where L is n × n lower triangular (solves X Lᵀ = B).</summary>
     /// <param name="m">Rows of B.</param>
     /// <param name="n">Order of L, columns of B.</param>
-    /// <param name="l">L, column-major (strict upper triangle not referenced); must not overlap B.</param>
+    /// <param name="l">L, column-major (strict upper triangle not referenced). The spans of L and B may overlap (e.g. two parts of one panel) as long as the elements of L that are read are not elements of B.</param>
     /// <param name="ldl">Leading dimension of L.</param>
     /// <param name="b">B, column-major, overwritten by the solution.</param>
     /// <param name="ldb">Leading dimension of B.</param>
@@ -238,7 +238,7 @@ public static unsafe class DenseKernels
     /// <summary>B (m × n) := B · L⁻¹ where L is n × n lower triangular (solves X L = B).</summary>
     /// <param name="m">Rows of B.</param>
     /// <param name="n">Order of L, columns of B.</param>
-    /// <param name="l">L, column-major (strict upper triangle not referenced); must not overlap B.</param>
+    /// <param name="l">L, column-major (strict upper triangle not referenced). The spans of L and B may overlap (e.g. two parts of one panel) as long as the elements of L that are read are not elements of B.</param>
     /// <param name="ldl">Leading dimension of L.</param>
     /// <param name="b">B, column-major, overwritten by the solution.</param>
     /// <param name="ldb">Leading dimension of B.</param>
@@ -307,7 +307,7 @@ public static unsafe class DenseKernels
     /// <summary>Solves L X = B in place for the n × nrhs matrix B (several right-hand sides).</summary>
     /// <param name="n">Order of L, rows of B.</param>
     /// <param name="nrhs">Columns of B.</param>
-    /// <param name="l">L, column-major (strict upper triangle not referenced); must not overlap B.</param>
+    /// <param name="l">L, column-major (strict upper triangle not referenced). The spans of L and B may overlap (e.g. two parts of one panel) as long as the elements of L that are read are not elements of B.</param>
     /// <param name="ldl">Leading dimension of L.</param>
     /// <param name="b">B, overwritten by X.</param>
     /// <param name="ldb">Leading dimension of B.</param>
@@ -326,7 +326,7 @@ public static unsafe class DenseKernels
     /// <summary>Solves Lᵀ X = B in place for the n × nrhs matrix B (several right-hand sides).</summary>
     /// <param name="n">Order of L, rows of B.</param>
     /// <param name="nrhs">Columns of B.</param>
-    /// <param name="l">L, column-major (strict upper triangle not referenced); must not overlap B.</param>
+    /// <param name="l">L, column-major (strict upper triangle not referenced). The spans of L and B may overlap (e.g. two parts of one panel) as long as the elements of L that are read are not elements of B.</param>
     /// <param name="ldl">Leading dimension of L.</param>
     /// <param name="b">B, overwritten by X.</param>
     /// <param name="ldb">Leading dimension of B.</param>
@@ -345,7 +345,7 @@ public static unsafe class DenseKernels
     /// <summary>Solves A X = B in place, with A = L Lᵀ given by its Cholesky factor L (n × n) and B n × nrhs.</summary>
     /// <param name="n">Order of L, rows of B.</param>
     /// <param name="nrhs">Columns of B.</param>
-    /// <param name="l">The Cholesky factor, column-major (strict upper triangle not referenced); must not overlap B.</param>
+    /// <param name="l">The Cholesky factor, column-major (strict upper triangle not referenced). The spans of L and B may overlap (e.g. two parts of one panel) as long as the elements of L that are read are not elements of B.</param>
     /// <param name="ldl">Leading dimension of L.</param>
     /// <param name="b">B, overwritten by X.</param>
     /// <param name="ldb">Leading dimension of B.</param>
