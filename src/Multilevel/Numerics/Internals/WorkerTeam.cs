@@ -97,7 +97,8 @@ internal static class WorkerTeam
             int h = Math.Min(threads - 1, team.Length);
             job.CallerClaims = 0;
             job.HelperClaims = 0;
-            for (int i = 0; i < h; i++) team[i].Post(job);
+            bool wakingUp = false;
+            for (int i = 0; i < h; i++) wakingUp |= team[i].Post(job);
             Exception? error = null;
             callerWaitTicks = 0;
             long start = Stopwatch.GetTimestamp();
@@ -117,7 +118,9 @@ internal static class WorkerTeam
             }
             long end = Stopwatch.GetTimestamp();
             if (job.HelperClaims > 0) Interlocked.Increment(ref HelperParticipations);
-            JudgeHelpers(callerWaitTicks + (end - joined), end - start, job.CallerClaims, job.HelperClaims, h + 1);
+            // A helper that had to be woken up (it was blocked after a pause) is late by the wake-up latency,
+            // not starved: such a job says nothing about the load.
+            if (!wakingUp) JudgeHelpers(callerWaitTicks + (end - joined), end - start, job.CallerClaims, job.HelperClaims, h + 1);
             if (error is not null) ExceptionDispatchInfo.Throw(error);
         }
         finally
@@ -179,6 +182,7 @@ internal static class WorkerTeam
         private KernelJob? job;
         private Exception? error;
         private int state;
+        private bool parked;
 
         public Helper(int id)
         {
@@ -187,12 +191,15 @@ internal static class WorkerTeam
             thread.Start();
         }
 
-        public void Post(KernelJob work)
+        /// <summary>Posts a job; returns whether the helper was blocked (so it starts only after a wake-up).</summary>
+        public bool Post(KernelJob work)
         {
             job = work;
             error = null;
             Volatile.Write(ref state, Posted);
+            bool wasParked = Volatile.Read(ref parked);
             wake.Set();
+            return wasParked;
         }
 
         /// <summary>Waits for the helper's share to finish, or withdraws the job if it never started.</summary>
@@ -222,7 +229,12 @@ internal static class WorkerTeam
                     long until = Stopwatch.GetTimestamp() + spinTicks;
                     var spin = new SpinWait();
                     while (Volatile.Read(ref state) != Posted && Stopwatch.GetTimestamp() < until) spin.SpinOnce(-1);
-                    if (Volatile.Read(ref state) != Posted) wake.Wait();
+                    if (Volatile.Read(ref state) != Posted)
+                    {
+                        Volatile.Write(ref parked, true);
+                        wake.Wait();
+                        Volatile.Write(ref parked, false);
+                    }
                     wake.Reset();
                 }
                 if (Interlocked.CompareExchange(ref state, Running, Posted) != Posted) continue;
