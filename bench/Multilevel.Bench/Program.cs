@@ -1,4 +1,11 @@
 // Benchmarks: `dotnet run -c Release --project bench/Multilevel.Bench -- <suite> [options]`.
-if (args.Length > 0 && args[0] == "design") Multilevel.Bench.DesignBench.Run(args[1..]);
-else if (args.Length > 0 && args[0] == "lmm") Multilevel.Bench.Lmm.LmmBench.Run(args[1..]);
-else System.Console.WriteLine("usage: Multilevel.Bench design [n1,n2,...] | lmm [insteval|sim1m|small|all] [--data DIR] [--export DIR]");
+// One line per suite; keep the list sorted.
+var suites = new Dictionary<string, Action<string[]>>
+{
+    ["design"] = Multilevel.Bench.DesignBench.Run,
+    ["kernels"] = Multilevel.Bench.KernelBench.Run,
+    ["lmm"] = Multilevel.Bench.Lmm.LmmBench.Run,
+    ["micro"] = _ => Multilevel.Bench.MicroKernelBench.Run(),
+};
+if (args.Length > 0 && suites.TryGetValue(args[0], out var run)) run(args[1..]);
+else System.Console.WriteLine($"usage: Multilevel.Bench <{string.Join("|", suites.Keys)}> [options]");
