@@ -26,6 +26,7 @@ public sealed class LinearMixedModelFit
                gram.Info.FixedEffectNames, gram.Info.AliasedColumns)
     {
         _design = gram.Design;
+        _weightedSums = gram.Info.HasWeights;
         DataSource = gram.Info.Source;
         SourceStatistics = gram.Info.Statistics;
     }
@@ -62,6 +63,7 @@ public sealed class LinearMixedModelFit
     }
 
     private readonly ModelDesign? _design;
+    private readonly bool _weightedSums;
     private readonly double[] _fitted;
     private readonly double[] _residuals;
 
@@ -72,6 +74,9 @@ public sealed class LinearMixedModelFit
     /// <summary>True when the rows are in memory, so that <see cref="Fitted"/>, <see cref="Residuals"/> and
     /// <see cref="ScaledResiduals"/> can be computed; false for a fit from sums streamed from a file or computed in a database.</summary>
     public bool RowValuesAvailable => _design is not null;
+
+    /// <summary>True when the model has prior weights.</summary>
+    public bool HasPriorWeights => _design is not null ? _design.Weights is not null : _weightedSums;
 
     /// <summary>Where the data came from: <c>memory</c>, a streamed file, or a database URL (without its password).</summary>
     public string DataSource { get; } = "memory";

@@ -61,6 +61,10 @@ public static class GramSources
             if (parts.Length > 1) password = Uri.UnescapeDataString(parts[1]);
         }
         string shown = Redact(url);
+        if (urlTable is null && urlQuery is null)
+        {
+            shown += (shown.Contains('?', StringComparison.Ordinal) ? "&" : "?") + (table is not null ? $"table={table}" : "query=…");
+        }
         if (uri.Scheme.Equals("clickhouse", StringComparison.OrdinalIgnoreCase))
         {
             if (parameters.Count > 0) throw new DataSourceException($"'{shown}': unknown parameter '{parameters.Keys.First()}' (a ClickHouse URL takes table or query)");
