@@ -81,6 +81,9 @@ internal abstract class SqlDialect
     /// <summary>The sums of the expressions, as one array column.</summary>
     public abstract string Sums(IReadOnlyList<string> expressions);
 
+    /// <summary>The sums of the expressions over the rows where the condition holds, as one array column.</summary>
+    public abstract string SumsIf(IReadOnlyList<string> expressions, string condition);
+
     /// <summary>The distinct values of an expression where the condition holds, as one array column.</summary>
     public abstract string Distinct(string expression, string? condition, bool text);
 
@@ -153,6 +156,9 @@ internal sealed class PostgresDialect : SqlDialect
     public override string Sums(IReadOnlyList<string> expressions) =>
         "ARRAY[" + string.Join(", ", expressions.Select(e => $"sum({e})")) + "]::float8[]";
 
+    public override string SumsIf(IReadOnlyList<string> expressions, string condition) =>
+        "ARRAY[" + string.Join(", ", expressions.Select(e => $"sum({e}) FILTER (WHERE {condition})")) + "]::float8[]";
+
     public override string Distinct(string expression, string? condition, bool text) =>
         $"array_agg(DISTINCT {expression})" + (condition is null ? $" FILTER (WHERE ({expression}) IS NOT NULL)" : $" FILTER (WHERE {condition})");
 
@@ -219,6 +225,9 @@ internal sealed class ClickHouseDialect : SqlDialect
     public override string CountIf(string condition) => $"countIf({condition})";
 
     public override string Sums(IReadOnlyList<string> expressions) => "sumForEach([" + string.Join(", ", expressions) + "])";
+
+    public override string SumsIf(IReadOnlyList<string> expressions, string condition) =>
+        "sumForEachIf([" + string.Join(", ", expressions) + $"], {condition})";
 
     public override string Distinct(string expression, string? condition, bool text) =>
         condition is null ? $"groupUniqArray({expression})" : $"groupUniqArrayIf({expression}, {condition})";

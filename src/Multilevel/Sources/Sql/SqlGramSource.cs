@@ -148,45 +148,70 @@ public abstract class SqlGramSource : IGramSource
             _used = expressions.Count == 0 ? present : $"{present} AND NOT ({string.Join(" OR ", expressions.Select(e => _d.IsNaN(e.Sql)))})";
             string? weight = _usage.Weights is { } w ? _d.NumberOf(_columns[w]) : null;
 
-            var survey = Survey(present, expressions, weight);
-
-            // 2. model matrix columns as SQL
-            var (x, termLabels) = SqlModelColumns.Build(_terms.Fixed, Resolve, _d, _text);
-            var xy = x.Select(c => c.Sql).ToList();
-            xy.Add(Response());
-            int p1 = xy.Count;
+            // when no factor of a term needs its levels first, the survey and Σ w [x y][x y]ᵀ are one scan
+            bool oneScan = _usage.TermFactorColumns.Count == 0;
+            List<SqlMatrixColumn> x = [];
+            string[] termLabels = [];
+            List<string> xy = [];
+            List<List<SqlMatrixColumn>> z = [];
             var specs = _terms.RandomEffects;
-            var z = specs.Select(s => SqlModelColumns.Build(s.Effects, Resolve, _d, _text).Columns).ToList();
+            void BuildColumns()
+            {
+                (x, termLabels) = SqlModelColumns.Build(_terms.Fixed, Resolve, _d, _text);
+                xy = [.. x.Select(c => c.Sql)];
+                xy.Add(Response());
+                z = [.. specs.Select(s => SqlModelColumns.Build(s.Effects, Resolve, _d, _text).Columns)];
+            }
 
-            // 3. Σ w [x y][x y]ᵀ
-            var fixedProducts = new List<string>();
-            for (int b = 0; b < p1; b++)
-            {
-                for (int a = b; a < p1; a++) fixedProducts.Add(Product(weight, xy[a], xy[b]));
-            }
-            var selectFixed = new List<string> { weight is null ? _d.Count() : _d.CountIf($"{weight} > 0") };
-            var typesFixed = new List<SqlValueType> { SqlValueType.Count };
-            if (weight is not null)
-            {
-                selectFixed.Add(_d.SumIf(_d.Log(weight), $"{weight} > 0"));
-                typesFixed.Add(SqlValueType.Float64);
-            }
-            selectFixed.Add(_d.Sums(fixedProducts));
-            typesFixed.Add(SqlValueType.Float64Array);
-            var xyxy = new double[p1 * p1];
+            // Σ w [x y][x y]ᵀ over the rows used (the condition when it shares the survey's scan)
+            var xyxy = Array.Empty<double>();
             long positive = 0;
             double sumLogWeights = 0;
-            Query($"SELECT {string.Join(", ", selectFixed)} FROM {From} WHERE {_used}", typesFixed, row =>
+            List<(string Sql, SqlValueType Type)> FixedSums(string? condition)
             {
-                positive = row.GetCount(0);
-                if (weight is not null) sumLogWeights = row.GetDouble(1);
-                var sums = row.GetDoubles(typesFixed.Count - 1);
+                int p1 = xy.Count;
+                xyxy = new double[p1 * p1];
+                var products = new List<string>();
+                for (int b = 0; b < p1; b++)
+                {
+                    for (int a = b; a < p1; a++) products.Add(Product(weight, xy[a], xy[b]));
+                }
+                string When(string c) => condition is null ? c : $"{condition} AND {c}";
+                var parts = new List<(string, SqlValueType)>
+                {
+                    (weight is null ? (condition is null ? _d.Count() : _d.CountIf(condition)) : _d.CountIf(When($"{weight} > 0")), SqlValueType.Count),
+                };
+                if (weight is not null) parts.Add((_d.SumIf(_d.Log(weight), When($"{weight} > 0")), SqlValueType.Float64));
+                parts.Add((condition is null ? _d.Sums(products) : _d.SumsIf(products, condition), SqlValueType.Float64Array));
+                return parts;
+            }
+            void ReadFixedSums(ISqlRow row, int first)
+            {
+                int p1 = xy.Count;
+                positive = row.GetCount(first);
+                if (weight is not null) sumLogWeights = row.GetDouble(first + 1);
+                var sums = row.GetDoubles(first + (weight is null ? 1 : 2));
                 int e = 0;
                 for (int b = 0; b < p1; b++)
                 {
                     for (int a = b; a < p1; a++) xyxy[b * p1 + a] = sums[e++];
                 }
-            });
+            }
+
+            SurveyResult survey;
+            if (oneScan)
+            {
+                BuildColumns();
+                survey = Survey(present, expressions, weight, FixedSums(_used), ReadFixedSums);
+            }
+            else
+            {
+                survey = Survey(present, expressions, weight, [], null);
+                BuildColumns();
+                var parts = FixedSums(null);
+                Query($"SELECT {string.Join(", ", parts.Select(p => p.Sql))} FROM {From} WHERE {_used}", [.. parts.Select(p => p.Type)], row => ReadFixedSums(row, 0));
+            }
+            int p1 = xy.Count;
 
             // 4. per term, GROUP BY its grouping factor
             var groupRows = new List<GroupRows>();
@@ -343,7 +368,8 @@ public abstract class SqlGramSource : IGramSource
         private sealed record SurveyResult(long Rows, long Used, SortedDictionary<string, long> Missing, Dictionary<string, long> Undefined, List<string> LevelMessages);
 
         /// <summary>One scan: counts, infinite values, level lists of the factors of the terms.</summary>
-        private SurveyResult Survey(string present, List<(string Label, FormulaNode Node, string Sql)> expressions, string? weight)
+        private SurveyResult Survey(string present, List<(string Label, FormulaNode Node, string Sql)> expressions, string? weight,
+            List<(string Sql, SqlValueType Type)> extra, Action<ISqlRow, int>? readExtra)
         {
             var select = new List<string>();
             var types = new List<SqlValueType>();
@@ -382,9 +408,13 @@ public abstract class SqlGramSource : IGramSource
                 if (!f.NumericValues && f.Given is null) notNumbers[name] = Add(_d.CountIf($"{notMissing} AND {_d.IsNotNumber(f.Key(_d))}"), SqlValueType.Count);
             }
 
+            int firstExtra = select.Count;
+            foreach (var (sql, type) in extra) Add(sql, type);
+
             SurveyResult? result = null;
             Query($"SELECT {string.Join(", ", select)} FROM {From}", types, row =>
             {
+                if (readExtra is not null && row.GetCount(used) > 0) readExtra(row, firstExtra);
                 var missing = new SortedDictionary<string, long>(StringComparer.Ordinal);
                 foreach (var (c, i) in missingAt) missing[c] = row.GetCount(i);
                 var undefined = new Dictionary<string, long>(StringComparer.Ordinal);
