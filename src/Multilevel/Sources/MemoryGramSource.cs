@@ -44,7 +44,6 @@ public sealed class MemoryGramSource : IGramSource
         ArgumentNullException.ThrowIfNull(design);
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
         var gram = DesignGram.Build(design);
-        var missing = new Dictionary<string, long>(StringComparer.Ordinal);
         var info = new GramDesignInfo
         {
             FormulaText = design.FormulaText,
