@@ -13,7 +13,11 @@ namespace Multilevel.Models.FixedEffects;
 public readonly record struct AbsorbedOptions(
     double Tolerance = 1e-14,
     int MaxIterations = 10_000,
-    bool DropSingletons = true);
+    bool DropSingletons = true)
+{
+    /// <summary>The defaults: tolerance 1e-14, 10,000 iterations, singletons dropped.</summary>
+    public AbsorbedOptions() : this(1e-14, 10_000, true) { }
+}
 
 /// <summary>
 /// Linear models with absorbed fixed effects, fixest syntax <c>y ~ x | g1 + g2 + …</c>: the within
@@ -31,10 +35,12 @@ public readonly record struct AbsorbedOptions(
 public static class AbsorbedFixedEffects
 {
     /// <summary>Fits the design's model with its <see cref="ModelDesign.Absorbed"/> factors.</summary>
-    public static LinearModelFit Fit(ModelDesign design, AbsorbedOptions options = default)
+    public static LinearModelFit Fit(ModelDesign design, AbsorbedOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(design);
-        if (options == default) options = new AbsorbedOptions();
+        var opt = options ?? new AbsorbedOptions();
+        if (!(opt.Tolerance > 0)) opt = opt with { Tolerance = 1e-14 };
+        if (opt.MaxIterations <= 0) opt = opt with { MaxIterations = 10_000 };
         if (design.Absorbed.Count == 0)
         {
             throw new ModelSpecificationException("no factor to absorb: write y ~ x | g, or fit OLS");
@@ -76,7 +82,7 @@ public static class AbsorbedFixedEffects
             }
         }
         int singletons = 0;
-        if (options.DropSingletons)
+        if (opt.DropSingletons)
         {
             singletons = Singletons.Mark(design.Absorbed.Select(f => f.Codes).ToArray(),
                 design.Absorbed.Select(f => f.Levels.Count).ToArray(), keep);
@@ -106,8 +112,8 @@ public static class AbsorbedFixedEffects
         var w = d.Weights;
         var proj = new AlternatingProjections(factors.Select(f => f.Codes).ToArray(), factors.Select(f => f.Levels.Count).ToArray(), w)
         {
-            Tolerance = options.Tolerance,
-            MaxIterations = options.MaxIterations,
+            Tolerance = opt.Tolerance,
+            MaxIterations = opt.MaxIterations,
         };
         var z = (double[])d.Response.Values.Clone();
         if (d.Offset is { } off) for (int i = 0; i < n; i++) z[i] -= off[i];
@@ -144,7 +150,7 @@ public static class AbsorbedFixedEffects
         }
         if (converged.Any(c => !c))
         {
-            messages.Add($"warning: the within transformation did not reach tolerance {options.Tolerance:G3} in {options.MaxIterations} iterations");
+            messages.Add($"warning: the within transformation did not reach tolerance {opt.Tolerance:G3} in {opt.MaxIterations} iterations");
         }
         var xt = new double[(long)n * keptVars.Count];
         for (int k = 0; k < keptVars.Count; k++) keptVars[k].CopyTo(xt.AsSpan(k * n, n));

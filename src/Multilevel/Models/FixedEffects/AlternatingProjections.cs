@@ -42,6 +42,9 @@ internal sealed class AlternatingProjections
     /// <summary>Largest number of CG iterations.</summary>
     public int MaxIterations { get; init; } = 10_000;
 
+    /// <summary>Receives (iteration, relative residual) after each CG step (diagnostics).</summary>
+    public Action<int, double>? Trace { get; init; }
+
     /// <summary>Replaces v by M_D v. Returns the number of iterations and whether it converged.</summary>
     public (int Iterations, bool Converged) Demean(Span<double> v)
     {
@@ -84,6 +87,7 @@ internal sealed class AlternatingProjections
                 res[i] -= alpha * q[i];
             }
             double rhoNew = Inner(res, res);
+            Trace?.Invoke(iter, Math.Sqrt(rhoNew) / normV);
             if (Math.Sqrt(rhoNew) <= target)
             {
                 converged = true;
