@@ -98,17 +98,69 @@ internal sealed class AlternatingProjections
             for (int i = 0; i < n; i++) dir[i] = res[i] + beta * dir[i];
         }
         for (int i = 0; i < n; i++) v[i] -= u[i];
-        // Clean up: one symmetric sweep removes what rounding left in range(D) (T fixes r exactly).
-        ApplyT(v);
         return (iter, converged);
     }
 
-    /// <summary>T x = M_1 ⋯ M_K ⋯ M_1 x in place.</summary>
+    /// <summary>T x = M_1 ⋯ M_K ⋯ M_1 x in place. Consecutive projections are fused: one pass over the
+    /// rows subtracts the means of one factor and accumulates the sums of the next.</summary>
     private void ApplyT(Span<double> x)
     {
         int k = _codes.Length;
-        for (int f = 0; f < k; f++) Project(f, x);
-        for (int f = k - 2; f >= 0; f--) Project(f, x);
+        // Sequence of factors: 0, 1, …, k−1, k−2, …, 0 (M_1 is applied first; T is symmetric).
+        int steps = 2 * k - 1;
+        var order = new int[steps];
+        for (int s = 0; s < k; s++) order[s] = s;
+        for (int s = k; s < steps; s++) order[s] = steps - 1 - s;
+        var sums = new double[steps][];
+        for (int s = 0; s < steps; s++) sums[s] = new double[_inverseWeight[order[s]].Length];
+        Accumulate(order[0], x, sums[0]);
+        for (int s = 0; s < steps; s++)
+        {
+            var means = sums[s];
+            var inv = _inverseWeight[order[s]];
+            for (int l = 0; l < means.Length; l++) means[l] *= inv[l];
+            var codes = _codes[order[s]];
+            if (s == steps - 1)
+            {
+                for (int i = 0; i < x.Length; i++) x[i] -= means[codes[i]];
+                break;
+            }
+            var nextCodes = _codes[order[s + 1]];
+            var next = sums[s + 1];
+            if (_w is null)
+            {
+                for (int i = 0; i < x.Length; i++)
+                {
+                    double xi = x[i] - means[codes[i]];
+                    x[i] = xi;
+                    next[nextCodes[i]] += xi;
+                }
+            }
+            else
+            {
+                var w = _w;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    double xi = x[i] - means[codes[i]];
+                    x[i] = xi;
+                    next[nextCodes[i]] += w[i] * xi;
+                }
+            }
+        }
+    }
+
+    private void Accumulate(int f, ReadOnlySpan<double> x, double[] sums)
+    {
+        var codes = _codes[f];
+        if (_w is null)
+        {
+            for (int i = 0; i < x.Length; i++) sums[codes[i]] += x[i];
+        }
+        else
+        {
+            var w = _w;
+            for (int i = 0; i < x.Length; i++) sums[codes[i]] += w[i] * x[i];
+        }
     }
 
     /// <summary>x := M_f x (subtract weighted group means of factor f).</summary>
