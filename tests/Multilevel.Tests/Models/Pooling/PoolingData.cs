@@ -87,10 +87,12 @@ internal static class PoolingData
     {
         var c = Csv("hsb.csv");
         var (school, levels) = Factor(c["schoolid"]);
-        return new Hsb(Numeric(c["mathach"]), Numeric(c["ses"]), Numeric(c["meanses"]), Numeric(c["sector"]), school, levels);
+        return new Hsb(Numeric(c["mathach"]), Numeric(c["ses"]), Numeric(c["meanses"]), Numeric(c["sector"]), school, levels,
+            Numeric(c["minority"]));
     }
 
-    public sealed record Hsb(double[] MathAch, double[] Ses, double[] MeanSes, double[] Sector, int[] School, string[] SchoolLevels)
+    public sealed record Hsb(double[] MathAch, double[] Ses, double[] MeanSes, double[] Sector, int[] School, string[] SchoolLevels,
+        double[] Minority)
     {
         public int N => MathAch.Length;
     }
