@@ -39,7 +39,10 @@ public static class CliApp
         }
         try
         {
-            return await parse.InvokeAsync().ConfigureAwait(false);
+            // Without this, System.CommandLine catches exceptions itself (printing a stack trace, exit 1) and
+            // ErrorReporter never sees them.
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            return await parse.InvokeAsync(invocation).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

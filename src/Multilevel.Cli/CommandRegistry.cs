@@ -7,6 +7,9 @@ internal static class CommandRegistry
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return DemoCommand.Create();
+        yield return DatasetsCommand.Create();
+        yield return DescribeCommand.Create();
+        yield return CrosstabCommand.Create();
     }
 }
