@@ -56,17 +56,16 @@ internal sealed class AlternatingProjections
             return (1, true);
         }
         int n = _n;
-        double normV = Math.Sqrt(Inner(v, v));
+        var vv = v.ToArray();
+        double normV = Math.Sqrt(Inner(vv, vv));
         if (normV == 0) return (0, true);
         var u = new double[n];
         var res = new double[n];
-        var dir = new double[n];
         var q = new double[n];
-        // res = b = v − T v
-        v.CopyTo(q);
-        ApplyT(q);
-        for (int i = 0; i < n; i++) res[i] = v[i] - q[i];
-        res.CopyTo(dir.AsSpan());
+        var sweep = new Sweep(this);
+        // res = b = v − T v (the sweep writes dir − T dir into its output; here dir = v).
+        sweep.Run(vv, res);
+        var dir = (double[])res.Clone();
         double rho = Inner(res, res);
         double target = Tolerance * normV;
         int iter = 0;
@@ -74,19 +73,11 @@ internal sealed class AlternatingProjections
         while (!converged && iter < MaxIterations)
         {
             iter++;
-            // q = A dir = dir − T dir
-            dir.CopyTo(q.AsSpan());
-            ApplyT(q);
-            for (int i = 0; i < n; i++) q[i] = dir[i] - q[i];
-            double pq = Inner(dir, q);
+            // q = A dir = dir − T dir and ⟨dir, q⟩ in one sweep (dir was updated inside the previous one).
+            double pq = sweep.Run(dir, q);
             if (!(pq > 0)) break;
             double alpha = rho / pq;
-            for (int i = 0; i < n; i++)
-            {
-                u[i] += alpha * dir[i];
-                res[i] -= alpha * q[i];
-            }
-            double rhoNew = Inner(res, res);
+            double rhoNew = UpdateSolution(u, res, dir, q, alpha);
             Trace?.Invoke(iter, Math.Sqrt(rhoNew) / normV);
             if (Math.Sqrt(rhoNew) <= target)
             {
@@ -95,71 +86,128 @@ internal sealed class AlternatingProjections
             }
             double beta = rhoNew / rho;
             rho = rhoNew;
-            for (int i = 0; i < n; i++) dir[i] = res[i] + beta * dir[i];
+            // dir = res + β dir, fused into the first pass of the next sweep.
+            sweep.PendingUpdate = (res, beta);
         }
-        for (int i = 0; i < n; i++) v[i] -= u[i];
+        for (int i = 0; i < n; i++) v[i] = vv[i] - u[i];
         return (iter, converged);
     }
 
-    /// <summary>T x = M_1 ⋯ M_K ⋯ M_1 x in place. Consecutive projections are fused: one pass over the
-    /// rows subtracts the means of one factor and accumulates the sums of the next.</summary>
-    private void ApplyT(Span<double> x)
+    /// <summary>u += α dir; res −= α q; returns ⟨res, res⟩_W (one pass).</summary>
+    private double UpdateSolution(double[] u, double[] res, double[] dir, double[] q, double alpha)
     {
-        int k = _codes.Length;
-        // Sequence of factors: 0, 1, …, k−1, k−2, …, 0 (M_1 is applied first; T is symmetric).
-        int steps = 2 * k - 1;
-        var order = new int[steps];
-        for (int s = 0; s < k; s++) order[s] = s;
-        for (int s = k; s < steps; s++) order[s] = steps - 1 - s;
-        var sums = new double[steps][];
-        for (int s = 0; s < steps; s++) sums[s] = new double[_inverseWeight[order[s]].Length];
-        Accumulate(order[0], x, sums[0]);
-        for (int s = 0; s < steps; s++)
-        {
-            var means = sums[s];
-            var inv = _inverseWeight[order[s]];
-            for (int l = 0; l < means.Length; l++) means[l] *= inv[l];
-            var codes = _codes[order[s]];
-            if (s == steps - 1)
-            {
-                for (int i = 0; i < x.Length; i++) x[i] -= means[codes[i]];
-                break;
-            }
-            var nextCodes = _codes[order[s + 1]];
-            var next = sums[s + 1];
-            if (_w is null)
-            {
-                for (int i = 0; i < x.Length; i++)
-                {
-                    double xi = x[i] - means[codes[i]];
-                    x[i] = xi;
-                    next[nextCodes[i]] += xi;
-                }
-            }
-            else
-            {
-                var w = _w;
-                for (int i = 0; i < x.Length; i++)
-                {
-                    double xi = x[i] - means[codes[i]];
-                    x[i] = xi;
-                    next[nextCodes[i]] += w[i] * xi;
-                }
-            }
-        }
-    }
-
-    private void Accumulate(int f, ReadOnlySpan<double> x, double[] sums)
-    {
-        var codes = _codes[f];
+        double s0 = 0, s1 = 0;
+        int n = res.Length, i = 0;
         if (_w is null)
         {
-            for (int i = 0; i < x.Length; i++) sums[codes[i]] += x[i];
+            for (; i + 2 <= n; i += 2)
+            {
+                u[i] += alpha * dir[i];
+                u[i + 1] += alpha * dir[i + 1];
+                double r0 = res[i] - alpha * q[i], r1 = res[i + 1] - alpha * q[i + 1];
+                res[i] = r0;
+                res[i + 1] = r1;
+                s0 += r0 * r0;
+                s1 += r1 * r1;
+            }
+            for (; i < n; i++)
+            {
+                u[i] += alpha * dir[i];
+                double r = res[i] - alpha * q[i];
+                res[i] = r;
+                s0 += r * r;
+            }
         }
         else
         {
             var w = _w;
-            for (int i = 0; i < x.Length; i++) sums[codes[i]] += w[i] * x[i];
+            for (; i < n; i++)
+            {
+                u[i] += alpha * dir[i];
+                double r = res[i] - alpha * q[i];
+                res[i] = r;
+                s0 += w[i] * r * r;
+            }
+        }
+        return s0 + s1;
+    }
+
+    /// <summary>
+    /// One application of A = I − T with the surrounding vector operations fused into its passes:
+    /// optionally dir := res + β dir first (in the pass that accumulates the first factor's sums), then
+    /// out := dir − T dir through the sequence of projections M_1, …, M_K, …, M_1 (each pass subtracts one
+    /// factor's means and accumulates the next factor's sums), and ⟨dir, out⟩_W in the last pass.
+    /// </summary>
+    private sealed class Sweep
+    {
+        private readonly AlternatingProjections _p;
+        private readonly int[] _order;
+        private readonly double[][] _sums;
+
+        public Sweep(AlternatingProjections p)
+        {
+            _p = p;
+            int k = p._codes.Length, steps = 2 * k - 1;
+            _order = new int[steps];
+            for (int s = 0; s < k; s++) _order[s] = s;
+            for (int s = k; s < steps; s++) _order[s] = steps - 1 - s;
+            _sums = [.. _order.Select(f => new double[p._inverseWeight[f].Length])];
+        }
+
+        /// <summary>When set, the next <see cref="Run"/> first replaces dir by res + β dir.</summary>
+        public (double[] Res, double Beta)? PendingUpdate { get; set; }
+
+        public double Run(double[] dir, double[] output)
+        {
+            var w = _p._w;
+            int n = dir.Length, steps = _order.Length;
+            foreach (var s in _sums) Array.Clear(s);
+            // Pass 0: optional dir update, and the sums of the first factor.
+            {
+                var codes = _p._codes[_order[0]];
+                var sums = _sums[0];
+                if (PendingUpdate is { } up)
+                {
+                    var res = up.Res;
+                    double beta = up.Beta;
+                    if (w is null)
+                        for (int i = 0; i < n; i++) { double d = res[i] + beta * dir[i]; dir[i] = d; sums[codes[i]] += d; }
+                    else
+                        for (int i = 0; i < n; i++) { double d = res[i] + beta * dir[i]; dir[i] = d; sums[codes[i]] += w[i] * d; }
+                    PendingUpdate = null;
+                }
+                else if (w is null)
+                    for (int i = 0; i < n; i++) sums[codes[i]] += dir[i];
+                else
+                    for (int i = 0; i < n; i++) sums[codes[i]] += w[i] * dir[i];
+            }
+            double s0 = 0;
+            for (int s = 0; s < steps; s++)
+            {
+                var means = _sums[s];
+                var inv = _p._inverseWeight[_order[s]];
+                for (int l = 0; l < means.Length; l++) means[l] *= inv[l];
+                var codes = _p._codes[_order[s]];
+                var src = s == 0 ? dir : output;
+                if (s < steps - 1)
+                {
+                    var nextCodes = _p._codes[_order[s + 1]];
+                    var next = _sums[s + 1];
+                    if (w is null)
+                        for (int i = 0; i < n; i++) { double x = src[i] - means[codes[i]]; output[i] = x; next[nextCodes[i]] += x; }
+                    else
+                        for (int i = 0; i < n; i++) { double x = src[i] - means[codes[i]]; output[i] = x; next[nextCodes[i]] += w[i] * x; }
+                }
+                else
+                {
+                    // Last projection: output = dir − T dir, and ⟨dir, output⟩_W.
+                    if (w is null)
+                        for (int i = 0; i < n; i++) { double t = src[i] - means[codes[i]]; double o = dir[i] - t; output[i] = o; s0 += dir[i] * o; }
+                    else
+                        for (int i = 0; i < n; i++) { double t = src[i] - means[codes[i]]; double o = dir[i] - t; output[i] = o; s0 += w[i] * dir[i] * o; }
+                }
+            }
+            return s0;
         }
     }
 
