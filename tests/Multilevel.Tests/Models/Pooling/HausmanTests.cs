@@ -32,6 +32,13 @@ public class HausmanTests
         Assert.NotNull(test.Mundlak);
         Assert.Equal(1, test.Mundlak!.Df);
         Assert.True(test.Mundlak.PValue < 1e-10);
+        var text = Multilevel.Reporting.HausmanReport.Render("mathach ~ ses", "schoolid", Data.N, 160, [test]);
+        Assert.Contains("chisq = 112.1950, df = 1, p-value = 3.238e-26", text);
+        using var doc = System.Text.Json.JsonDocument.Parse(Multilevel.Reporting.PoolingJson.Hausman(test, "mathach ~ ses", "schoolid", Data.N, 160));
+        var j = doc.RootElement;
+        Near(r.GetProperty("chisq").GetDouble(), j.GetProperty("chisq").GetDouble(), 1e-6, "json chisq");
+        Near(r.GetProperty("re_se").GetDouble(), j.GetProperty("terms").GetProperty("ses").GetProperty("re_se").GetDouble(), 1e-8, "json re_se");
+        Assert.Contains("Swamy-Arora", j.GetProperty("re_estimator").GetString());
     }
 
     [Fact]
