@@ -1,4 +1,11 @@
 // Benchmarks: `dotnet run -c Release --project bench/Multilevel.Bench -- <suite> [options]`.
-if (args.Length > 0 && args[0] == "design") Multilevel.Bench.DesignBench.Run(args[1..]);
-else if (args.Length > 0 && args[0] == "fixed-effects") Multilevel.Bench.FixedEffectsBench.Run(args[1..]);
-else System.Console.WriteLine("usage: Multilevel.Bench design [n1,n2,...] | fixed-effects [rows] [l1,l2,l3] [repeats]");
+// One line per suite; keep the list sorted.
+var suites = new Dictionary<string, Action<string[]>>
+{
+    ["design"] = Multilevel.Bench.DesignBench.Run,
+    ["fixed-effects"] = Multilevel.Bench.FixedEffectsBench.Run,
+    ["kernels"] = Multilevel.Bench.KernelBench.Run,
+    ["micro"] = _ => Multilevel.Bench.MicroKernelBench.Run(),
+};
+if (args.Length > 0 && suites.TryGetValue(args[0], out var run)) run(args[1..]);
+else System.Console.WriteLine($"usage: Multilevel.Bench <{string.Join("|", suites.Keys)}> [options]");
