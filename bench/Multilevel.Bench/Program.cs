@@ -5,6 +5,7 @@ var suites = new Dictionary<string, Action<string[]>>
     ["design"] = Multilevel.Bench.DesignBench.Run,
     ["fixed-effects"] = Multilevel.Bench.FixedEffectsBench.Run,
     ["kernels"] = Multilevel.Bench.KernelBench.Run,
+    ["lmm"] = Multilevel.Bench.Lmm.LmmBench.Run,
     ["micro"] = _ => Multilevel.Bench.MicroKernelBench.Run(),
 };
 if (args.Length > 0 && suites.TryGetValue(args[0], out var run)) run(args[1..]);

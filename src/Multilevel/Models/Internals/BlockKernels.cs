@@ -1,0 +1,367 @@
+using Multilevel.Numerics;
+
+namespace Multilevel.Models.Internals;
+
+/// <summary>
+/// The operations of the blocked Cholesky factorisation, specialised per pair of block kinds. Every dense
+/// operation goes through <see cref="DenseKernels"/>. A pair of kinds without a kernel fails loudly, naming both.
+/// </summary>
+internal static class BlockKernels
+{
+    /// <summary>Lower triangle of the diagonal block <paramref name="target"/> −= a · aᵀ.</summary>
+    public static void SymmetricRankUpdate(Block target, Block a)
+    {
+        switch (target, a)
+        {
+            case (BlockDiagonalBlock t, SparseBlock s):
+                BlockDiagonalMinusSparseSquare(t, s);
+                break;
+            case (DenseBlock t, SparseBlock s):
+                DenseMinusSparseSquare(t, s);
+                break;
+            case (DenseBlock t, DenseBlock d):
+                DenseKernels.SyrkLowerSubtract(d.Rows, d.Columns, d.Values, d.Rows, t.Values, t.Rows);
+                break;
+            default:
+                throw Unsupported("symmetric rank update", target, a);
+        }
+    }
+
+    /// <summary><paramref name="target"/> −= a · bᵀ (a: rows of target × shared; b: columns of target × shared).</summary>
+    public static void RankUpdate(Block target, Block a, Block b, SparseProductPlan? plan)
+    {
+        switch (target, a, b)
+        {
+            case (DenseBlock t, DenseBlock da, DenseBlock db):
+                DenseKernels.GemmNtSubtract(da.Rows, db.Rows, da.Columns, da.Values, da.Rows, db.Values, db.Rows, t.Values, t.Rows);
+                break;
+            case (DenseBlock t, DenseBlock da, SparseBlock sb):
+                DenseMinusDenseSparseT(t, da, sb);
+                break;
+            case (DenseBlock t, SparseBlock sa, DenseBlock db):
+                DenseMinusSparseDenseT(t, sa, db);
+                break;
+            case (DenseBlock t, SparseBlock sa, SparseBlock sb):
+                DenseMinusSparseSparseT(t, sa, sb);
+                break;
+            case (SparseBlock t, SparseBlock sa, SparseBlock sb):
+                if (plan is null) throw new InvalidOperationException("sparse rank update without a product plan");
+                SparseMinusSparseSparseT(t, sa, sb, plan);
+                break;
+            default:
+                throw Unsupported($"rank update ({target.Kind} −= {a.Kind}·{b.Kind}ᵀ)", a, b);
+        }
+    }
+
+    /// <summary><paramref name="target"/> := target · L⁻ᵀ where <paramref name="l"/> is a factored diagonal block.</summary>
+    public static void RightDivideLowerTranspose(Block target, Block l)
+    {
+        switch (target, l)
+        {
+            case (SparseBlock t, BlockDiagonalBlock d):
+                SparseDivideBlockDiagonal(t, d);
+                break;
+            case (DenseBlock t, BlockDiagonalBlock d):
+                DenseDivideBlockDiagonal(t, d);
+                break;
+            case (DenseBlock t, DenseBlock d):
+                DenseKernels.TrsmRightLowerTranspose(t.Rows, t.Columns, d.Values, d.Rows, t.Values, t.Rows);
+                break;
+            default:
+                throw Unsupported("right division by Lᵀ", target, l);
+        }
+    }
+
+    /// <summary>Cholesky factorisation of a diagonal block in place; −1 on success, else the failing scalar column.</summary>
+    public static int Factor(Block block)
+    {
+        switch (block)
+        {
+            case BlockDiagonalBlock d when d.Q == 1:
+            {
+                var v = d.Values;
+                for (int i = 0; i < v.Length; i++)
+                {
+                    if (!(v[i] > 0)) return i;
+                    v[i] = Math.Sqrt(v[i]);
+                }
+                return -1;
+            }
+            case BlockDiagonalBlock d:
+            {
+                int q = d.Q, qq = q * q;
+                for (int g = 0; g < d.Levels; g++)
+                {
+                    int fail = DenseKernels.CholeskyLower(d.Values.AsSpan(g * qq, qq), q, q);
+                    if (fail >= 0) return g * q + fail;
+                }
+                return -1;
+            }
+            case DenseBlock m:
+                return DenseKernels.CholeskyLower(m.Values, m.Rows, m.Rows);
+            default:
+                throw new NotSupportedException($"no Cholesky kernel for a {block.Kind} diagonal block");
+        }
+    }
+
+    private static NotSupportedException Unsupported(string what, Block first, Block second) =>
+        new($"blocked Cholesky: no {what} kernel for the pair ({first.Kind}, {second.Kind})");
+
+    // ---- symmetric updates ----
+
+    private static void BlockDiagonalMinusSparseSquare(BlockDiagonalBlock t, SparseBlock s)
+    {
+        // Valid only when each column level holds at most one row level (checked when the structure was chosen).
+        int qi = s.RowQ, qk = s.ColumnQ, size = qi * qk;
+        var v = s.Values;
+        if (qi == 1 && qk == 1)
+        {
+            var d = t.Values;
+            for (int c = 0; c < s.ColumnLevels; c++)
+            {
+                int e0 = s.ColumnStart[c], e1 = s.ColumnStart[c + 1];
+                for (int e = e0; e < e1; e++) d[s.RowLevel[e]] -= v[e] * v[e];
+            }
+            return;
+        }
+        for (int c = 0; c < s.ColumnLevels; c++)
+        {
+            int e0 = s.ColumnStart[c], e1 = s.ColumnStart[c + 1];
+            for (int e = e0; e < e1; e++)
+            {
+                var blk = t.LevelBlock(s.RowLevel[e]);
+                var a = v.AsSpan(e * size, size);
+                // blk (qi × qi) −= a aᵀ (a is qi × qk column-major)
+                for (int col = 0; col < qi; col++)
+                {
+                    for (int row = 0; row < qi; row++)
+                    {
+                        double sum = 0;
+                        for (int m = 0; m < qk; m++) sum += a[m * qi + row] * a[m * qi + col];
+                        blk[col * qi + row] -= sum;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void DenseMinusSparseSquare(DenseBlock t, SparseBlock s)
+    {
+        int qi = s.RowQ, qk = s.ColumnQ, size = qi * qk, ld = t.Rows;
+        var v = s.Values;
+        var tv = t.Values;
+        var rl = s.RowLevel;
+        if (qi == 1 && qk == 1)
+        {
+            for (int c = 0; c < s.ColumnLevels; c++)
+            {
+                int e0 = s.ColumnStart[c], e1 = s.ColumnStart[c + 1];
+                for (int eb = e0; eb < e1; eb++)
+                {
+                    double vb = v[eb];
+                    int col = rl[eb] * ld;
+                    for (int ea = eb; ea < e1; ea++) tv[col + rl[ea]] -= v[ea] * vb;
+                }
+            }
+            return;
+        }
+        for (int c = 0; c < s.ColumnLevels; c++)
+        {
+            int e0 = s.ColumnStart[c], e1 = s.ColumnStart[c + 1];
+            for (int eb = e0; eb < e1; eb++)
+            {
+                int rb = rl[eb] * qi;
+                for (int ea = eb; ea < e1; ea++)
+                {
+                    int ra = rl[ea] * qi;
+                    // t[ra.., rb..] −= A_ea · A_ebᵀ
+                    for (int col = 0; col < qi; col++)
+                    {
+                        for (int row = 0; row < qi; row++)
+                        {
+                            double sum = 0;
+                            for (int m = 0; m < qk; m++) sum += v[ea * size + m * qi + row] * v[eb * size + m * qi + col];
+                            tv[(rb + col) * ld + ra + row] -= sum;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- general updates ----
+
+    private static void DenseMinusDenseSparseT(DenseBlock t, DenseBlock a, SparseBlock b)
+    {
+        // t (m × ℓj qj) −= a (m × ℓk qk) · bᵀ, b is ℓj qj × ℓk qk sparse.
+        int m = t.Rows, qj = b.RowQ, qk = b.ColumnQ, size = qj * qk;
+        var tv = t.Values;
+        var av = a.Values;
+        var bv = b.Values;
+        for (int c = 0; c < b.ColumnLevels; c++)
+        {
+            int e0 = b.ColumnStart[c], e1 = b.ColumnStart[c + 1];
+            for (int e = e0; e < e1; e++)
+            {
+                int r = b.RowLevel[e];
+                for (int s = 0; s < qj; s++)
+                {
+                    var tcol = tv.AsSpan((r * qj + s) * m, m);
+                    for (int u = 0; u < qk; u++)
+                    {
+                        double coef = bv[e * size + u * qj + s];
+                        if (coef == 0) continue;
+                        var acol = av.AsSpan((c * qk + u) * m, m);
+                        for (int i = 0; i < m; i++) tcol[i] -= acol[i] * coef;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void DenseMinusSparseDenseT(DenseBlock t, SparseBlock a, DenseBlock b)
+    {
+        // t (ℓi qi × n) −= a (sparse ℓi qi × ℓk qk) · bᵀ, b is n × ℓk qk dense.
+        int ld = t.Rows, n = b.Rows, qi = a.RowQ, qk = a.ColumnQ, size = qi * qk;
+        var tv = t.Values;
+        var av = a.Values;
+        var bv = b.Values;
+        for (int c = 0; c < a.ColumnLevels; c++)
+        {
+            int e0 = a.ColumnStart[c], e1 = a.ColumnStart[c + 1];
+            for (int e = e0; e < e1; e++)
+            {
+                int r = a.RowLevel[e];
+                for (int s = 0; s < qi; s++)
+                {
+                    int row = r * qi + s;
+                    for (int u = 0; u < qk; u++)
+                    {
+                        double coef = av[e * size + u * qi + s];
+                        if (coef == 0) continue;
+                        int bcol = (c * qk + u) * n;
+                        for (int j = 0; j < n; j++) tv[j * ld + row] -= coef * bv[bcol + j];
+                    }
+                }
+            }
+        }
+    }
+
+    private static void DenseMinusSparseSparseT(DenseBlock t, SparseBlock a, SparseBlock b)
+    {
+        int ld = t.Rows, qi = a.RowQ, qj = b.RowQ, qk = a.ColumnQ;
+        int sa = qi * qk, sb = qj * qk;
+        var tv = t.Values;
+        var av = a.Values;
+        var bv = b.Values;
+        for (int c = 0; c < a.ColumnLevels; c++)
+        {
+            int a0 = a.ColumnStart[c], a1 = a.ColumnStart[c + 1];
+            int b0 = b.ColumnStart[c], b1 = b.ColumnStart[c + 1];
+            if (a0 == a1 || b0 == b1) continue;
+            for (int eb = b0; eb < b1; eb++)
+            {
+                int rb = b.RowLevel[eb] * qj;
+                for (int ea = a0; ea < a1; ea++)
+                {
+                    int ra = a.RowLevel[ea] * qi;
+                    if (qi == 1 && qj == 1 && qk == 1)
+                    {
+                        tv[rb * ld + ra] -= av[ea] * bv[eb];
+                        continue;
+                    }
+                    for (int col = 0; col < qj; col++)
+                    {
+                        for (int row = 0; row < qi; row++)
+                        {
+                            double sum = 0;
+                            for (int m = 0; m < qk; m++) sum += av[ea * sa + m * qi + row] * bv[eb * sb + m * qj + col];
+                            tv[(rb + col) * ld + ra + row] -= sum;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void SparseMinusSparseSparseT(SparseBlock t, SparseBlock a, SparseBlock b, SparseProductPlan plan)
+    {
+        int qi = a.RowQ, qj = b.RowQ, qk = a.ColumnQ;
+        int sa = qi * qk, sb = qj * qk, st = qi * qj;
+        var tv = t.Values;
+        var av = a.Values;
+        var bv = b.Values;
+        var te = plan.Target;
+        var ae = plan.Left;
+        var be = plan.Right;
+        if (st == 1 && qk == 1)
+        {
+            for (int x = 0; x < te.Length; x++) tv[te[x]] -= av[ae[x]] * bv[be[x]];
+            return;
+        }
+        for (int x = 0; x < te.Length; x++)
+        {
+            int to = te[x] * st, ao = ae[x] * sa, bo = be[x] * sb;
+            for (int col = 0; col < qj; col++)
+            {
+                for (int row = 0; row < qi; row++)
+                {
+                    double sum = 0;
+                    for (int m = 0; m < qk; m++) sum += av[ao + m * qi + row] * bv[bo + m * qj + col];
+                    tv[to + col * qi + row] -= sum;
+                }
+            }
+        }
+    }
+
+    // ---- divisions ----
+
+    private static void SparseDivideBlockDiagonal(SparseBlock t, BlockDiagonalBlock d)
+    {
+        int qi = t.RowQ, qc = t.ColumnQ, size = qi * qc;
+        var tv = t.Values;
+        if (qc == 1)
+        {
+            for (int c = 0; c < t.ColumnLevels; c++)
+            {
+                double inv = 1.0 / d.Values[c];
+                int e0 = t.ColumnStart[c] * qi, e1 = t.ColumnStart[c + 1] * qi;
+                for (int e = e0; e < e1; e++) tv[e] *= inv;
+            }
+            return;
+        }
+        int qq = qc * qc;
+        for (int c = 0; c < t.ColumnLevels; c++)
+        {
+            int e0 = t.ColumnStart[c], e1 = t.ColumnStart[c + 1];
+            if (e0 == e1) continue;
+            var l = d.Values.AsSpan(c * qq, qq);
+            // the entries of one column level are contiguous: divide them together (rows stacked)
+            for (int e = e0; e < e1; e++)
+            {
+                DenseKernels.TrsmRightLowerTranspose(qi, qc, l, qc, tv.AsSpan(e * size, size), qi);
+            }
+        }
+    }
+
+    private static void DenseDivideBlockDiagonal(DenseBlock t, BlockDiagonalBlock d)
+    {
+        int m = t.Rows, q = d.Q;
+        var tv = t.Values;
+        if (q == 1)
+        {
+            for (int c = 0; c < d.Levels; c++)
+            {
+                double inv = 1.0 / d.Values[c];
+                var col = tv.AsSpan(c * m, m);
+                for (int i = 0; i < m; i++) col[i] *= inv;
+            }
+            return;
+        }
+        int qq = q * q;
+        for (int g = 0; g < d.Levels; g++)
+        {
+            DenseKernels.TrsmRightLowerTranspose(m, q, d.Values.AsSpan(g * qq, qq), q, tv.AsSpan(g * q * m, q * m), m);
+        }
+    }
+}

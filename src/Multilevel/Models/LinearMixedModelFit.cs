@@ -1,0 +1,231 @@
+using Multilevel.Data;
+using Multilevel.Design;
+using Multilevel.Models.Internals;
+using Multilevel.Numerics.Optimization;
+
+namespace Multilevel.Models;
+
+/// <summary>
+/// A fitted linear mixed model (lme4's <c>merMod</c> from <c>lmer</c>): estimates, their covariance, variance
+/// components, conditional modes, fit statistics, the optimiser's record and honest diagnostics. Immutable.
+/// </summary>
+public sealed class LinearMixedModelFit
+{
+    private Frame? _training;
+    private DesignOptions _designOptions = DesignOptions.Default;
+
+    internal LinearMixedModelFit(ModelDesign design, LinearMixedModelFitParts parts)
+    {
+        Design = design;
+        Formula = design.FormulaText;
+        Criterion = parts.Criterion;
+        ResponseName = design.Response.Name;
+        Observations = design.Observations;
+        RowsInData = design.RowsInData;
+        FixedEffectNames = design.X.ColumnNames;
+        AliasedColumns = design.X.AliasedColumns;
+        FixedEffects = parts.FixedEffects;
+        Vcov = parts.Vcov;
+        StandardErrors = [.. Enumerable.Range(0, parts.FixedEffects.Length).Select(i => Math.Sqrt(parts.Vcov[i, i]))];
+        Theta = parts.Theta;
+        ThetaNames = parts.ThetaNames;
+        Sigma = parts.Sigma;
+        VarCorr = parts.VarCorr;
+        Objective = parts.Objective;
+        ConditionalModes = parts.ConditionalModes;
+        Groups = parts.Groups;
+        Fitted = parts.Fitted;
+        Residuals = parts.Residuals;
+        OptSummary = parts.OptSummary;
+        IsSingular = parts.IsSingular;
+        Warnings = parts.Warnings;
+        Messages = parts.Messages;
+        Gradient = parts.Gradient;
+        Hessian = parts.Hessian;
+        PenalizedResidualSumOfSquares = parts.PenalizedResidualSumOfSquares;
+    }
+
+    internal LinearMixedModelFit WithTrainingData(Frame data, DesignOptions options)
+    {
+        _training = data;
+        _designOptions = options;
+        return this;
+    }
+
+    /// <summary>
+    /// Predictions for new rows (lme4's <c>predict(fit, newdata, re.form, allow.new.levels)</c>): Xβ̂ (+ offset),
+    /// plus each term's conditional mode for the row's level when <paramref name="includeRandomEffects"/>. Factors
+    /// keep the fitted data's levels and contrasts; the response column is not needed. Rows with a missing
+    /// predictor get NaN. Available for fits made from a formula and a data frame.
+    /// </summary>
+    /// <param name="newData">The rows to predict.</param>
+    /// <param name="includeRandomEffects">Conditional (true, lme4's default) or population (false) predictions.</param>
+    /// <param name="newLevels">For an unseen level of a grouping factor: the population prediction for that term, or an error.</param>
+    public double[] Predict(Frame newData, bool includeRandomEffects = true, NewLevels newLevels = NewLevels.Population)
+    {
+        ArgumentNullException.ThrowIfNull(newData);
+        if (_training is null)
+        {
+            throw new InvalidOperationException("this fit was made from a design, not from a formula and data: fit with LinearMixedModel.Fit(formula, data) to predict on new data");
+        }
+        return LmmPrediction.Predict(this, _training, newData, includeRandomEffects, newLevels, _designOptions);
+    }
+
+    /// <summary>The design the model was fitted to (rows used, X, random-effects terms).</summary>
+    public ModelDesign Design { get; }
+
+    /// <summary>The formula as given.</summary>
+    public string Formula { get; }
+
+    /// <summary>REML or ML.</summary>
+    public LmmCriterion Criterion { get; }
+
+    /// <summary>"REML" or "ML".</summary>
+    public string Method => Criterion == LmmCriterion.Reml ? "REML" : "ML";
+
+    /// <summary>The response as written.</summary>
+    public string ResponseName { get; }
+
+    /// <summary>Observations used (n).</summary>
+    public int Observations { get; }
+
+    /// <summary>Rows in the data before dropping missing values.</summary>
+    public int RowsInData { get; }
+
+    /// <summary>Rows dropped for missing values.</summary>
+    public int RowsDropped => RowsInData - Observations;
+
+    /// <summary>Fixed-effects names (R's model.matrix column names), aliased columns excluded.</summary>
+    public IReadOnlyList<string> FixedEffectNames { get; }
+
+    /// <summary>Columns of X dropped as linearly dependent (R reports them as NA coefficients).</summary>
+    public IReadOnlyList<string> AliasedColumns { get; }
+
+    /// <summary>β̂.</summary>
+    public double[] FixedEffects { get; }
+
+    /// <summary>Standard errors of β̂: √diag(σ̂² (R_XᵀR_X)⁻¹), as lme4.</summary>
+    public double[] StandardErrors { get; }
+
+    /// <summary>Covariance of β̂: σ̂² (R_XᵀR_X)⁻¹.</summary>
+    public double[,] Vcov { get; }
+
+    /// <summary>θ̂: the lower triangles of the relative covariance factors λ, term by term (lme4's order).</summary>
+    public double[] Theta { get; }
+
+    /// <summary>lme4's names of the elements of θ (<c>Subject.(Intercept)</c>, <c>Subject.Days.(Intercept)</c>, …).</summary>
+    public IReadOnlyList<string> ThetaNames { get; }
+
+    /// <summary>σ̂, the residual standard deviation (ML: √(r²/n); REML: √(r²/(n − p))).</summary>
+    public double Sigma { get; }
+
+    /// <summary>Variance components as lme4's <c>as.data.frame(VarCorr(fit))</c>, residual last.</summary>
+    public IReadOnlyList<VarianceComponent> VarCorr { get; }
+
+    /// <summary>The minimised criterion: the REML criterion or the ML deviance.</summary>
+    public double Objective { get; }
+
+    /// <summary>Log-likelihood (for REML fits the REML log-likelihood −REMLcrit/2, as lme4).</summary>
+    public double LogLikelihood => -Objective / 2;
+
+    /// <summary>Parameters counted by the log-likelihood: p + #θ + 1.</summary>
+    public int DegreesOfFreedom => FixedEffects.Length + Theta.Length + 1;
+
+    /// <summary>Akaike's information criterion −2 logLik + 2 df.</summary>
+    public double Aic => -2 * LogLikelihood + 2 * DegreesOfFreedom;
+
+    /// <summary>Bayesian information criterion −2 logLik + df log n.</summary>
+    public double Bic => -2 * LogLikelihood + DegreesOfFreedom * Math.Log(Observations);
+
+    /// <summary>−2 logLik: the ML deviance, or for REML fits the REML criterion (as the references' <c>deviance</c>).</summary>
+    public double Deviance => Objective;
+
+    /// <summary>The REML criterion (null for ML fits).</summary>
+    public double? RemlCriterion => Criterion == LmmCriterion.Reml ? Objective : null;
+
+    /// <summary>The penalised weighted residual sum of squares r² at θ̂.</summary>
+    public double PenalizedResidualSumOfSquares { get; }
+
+    /// <summary>Conditional modes (BLUPs) per random-effects term, with conditional variances.</summary>
+    public IReadOnlyList<TermConditionalModes> ConditionalModes { get; }
+
+    /// <summary>Grouping factors: levels and group sizes.</summary>
+    public IReadOnlyList<GroupingSummary> Groups { get; }
+
+    /// <summary>Fitted values Xβ̂ + Zb̃ (+ offset), one per observation used.</summary>
+    public double[] Fitted { get; }
+
+    /// <summary>Response residuals y − fitted.</summary>
+    public double[] Residuals { get; }
+
+    /// <summary>The optimiser's record: start, end, evaluations, return code.</summary>
+    public OptSummary OptSummary { get; }
+
+    /// <summary>True for a boundary fit: some diagonal element of a λ is below the tolerance (lme4's isSingular).</summary>
+    public bool IsSingular { get; }
+
+    /// <summary>True when the optimiser met its criterion and no convergence warning was raised (a singular fit can converge).</summary>
+    public bool Converged => OptSummary.ReturnCode is OptimizerReturnCode.Converged or OptimizerReturnCode.RoundingLimited
+        && !Warnings.Any(w => w.StartsWith("Model failed", StringComparison.Ordinal) || w.StartsWith("unable", StringComparison.Ordinal) || w.StartsWith("Hessian", StringComparison.Ordinal) || w.StartsWith("gradient", StringComparison.Ordinal));
+
+    /// <summary>Warnings: singular fit, convergence problems, aliased columns.</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>Notes from the design step (rows dropped, columns aliased …).</summary>
+    public IReadOnlyList<string> Messages { get; }
+
+    /// <summary>Gradient of the objective at θ̂ over the parameters not on the boundary (null when the check was skipped).</summary>
+    public double[]? Gradient { get; }
+
+    /// <summary>Hessian of the objective at θ̂ over the same parameters (null when the check was skipped).</summary>
+    public double[,]? Hessian { get; }
+
+    /// <summary>The correlation matrix of β̂.</summary>
+    public double[,] FixedEffectsCorrelation
+    {
+        get
+        {
+            int p = FixedEffects.Length;
+            var c = new double[p, p];
+            for (int i = 0; i < p; i++)
+            {
+                for (int j = 0; j < p; j++) c[i, j] = Vcov[i, j] / (StandardErrors[i] * StandardErrors[j]);
+            }
+            return c;
+        }
+    }
+
+    /// <summary>Residuals scaled as lme4's summary: √w (y − fitted) / σ̂.</summary>
+    public double[] ScaledResiduals
+    {
+        get
+        {
+            var w = Design.Weights;
+            var r = new double[Residuals.Length];
+            for (int i = 0; i < r.Length; i++) r[i] = Residuals[i] * (w is null ? 1 : Math.Sqrt(w[i])) / Sigma;
+            return r;
+        }
+    }
+}
+
+/// <summary>The computed pieces of a fit, assembled by <see cref="LinearMixedModel.CreateFit"/>.</summary>
+internal sealed record LinearMixedModelFitParts(
+    LmmCriterion Criterion,
+    double[] FixedEffects,
+    double[,] Vcov,
+    double[] Theta,
+    IReadOnlyList<string> ThetaNames,
+    double Sigma,
+    IReadOnlyList<VarianceComponent> VarCorr,
+    double Objective,
+    IReadOnlyList<TermConditionalModes> ConditionalModes,
+    IReadOnlyList<GroupingSummary> Groups,
+    double[] Fitted,
+    double[] Residuals,
+    OptSummary OptSummary,
+    bool IsSingular,
+    IReadOnlyList<string> Warnings,
+    IReadOnlyList<string> Messages,
+    double[]? Gradient,
+    double[,]? Hessian,
+    double PenalizedResidualSumOfSquares);
