@@ -61,6 +61,6 @@ internal sealed class PoolingFitBranch : IFitBranch
             ParamsOnly = parse.GetValue(_params),
             Style = request.Style ?? "statsmodels",
         };
-        return PoolingRunner.Run(pooling, Console.Out, Console.Error);
+        return PoolingRunner.Run(pooling, Console.Out, Console.Error, cancellationToken);
     }
 }
