@@ -179,7 +179,8 @@ public static class GeneralizedLinearMixedModel
         Array.Copy(lower, lower2, nTheta);
         var diag2 = new bool[nTheta + p];
         Array.Copy(deviance.DiagonalElements, diag2, nTheta);
-        var stage2 = optimizer.Minimize(Full, start2, lower2, Infinite(nTheta + p), settings, Reporter(progress, "stage 2", stage1.Evaluations), ct);
+        var settings2 = options.SecondStageOptimizerSettings ?? settings.WithDefaults() with { InitialStep = GeneralizedLinearMixedModelOptions.SecondStageInitialStep };
+        var stage2 = optimizer.Minimize(Full, start2, lower2, Infinite(nTheta + p), settings2, Reporter(progress, "stage 2", stage1.Evaluations), ct);
         if (stage2.ReturnCode == OptimizerReturnCode.InvalidObjective)
         {
             ToNatural(start2, theta, beta);
@@ -256,7 +257,14 @@ public static class GeneralizedLinearMixedModel
                         return double.NaN;
                     }
                 }
-                (gradient, hessian) = FiniteDifferences.Derivatives(F, x, objective, [.. Enumerable.Range(0, x.Length)], ct);
+                // lme4's deriv12: central differences with step 1e-4, no bounds (θ may step below 0: Λ(−θ) gives the same deviance)
+                var derivatives = NumericalDerivatives.GradientAndHessian(F, x, DifferenceOptions.Lme4, value: objective, cancellationToken: ct);
+                gradient = derivatives.Gradient;
+                hessian = new double[x.Length, x.Length];
+                for (int i = 0; i < x.Length; i++)
+                {
+                    for (int j = 0; j < x.Length; j++) hessian[i, j] = derivatives.HessianAt(i, j);
+                }
                 vcov = HessianCovariance(hessian, nTheta, p);
                 fromHessian = vcov is not null;
                 if (!fromHessian)

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Multilevel.Design;
 using Multilevel.Models.Glm;
 
@@ -85,6 +86,21 @@ internal sealed class GlmmRows
             if (Weights[i] > 0) dev += family.DevianceResidual(Y[i], mu[i], Weights[i]);
         }
         Constant = family.Aic(Y, Trials, mu, Weights, dev) - dev;
+        if (family.Name == "binomial" && link.Name == "logit") _kind = Kind.Logit;
+        else if (family.Name == "poisson" && link.Name == "log") _kind = Kind.PoissonLog;
+        if (_kind != Kind.Generic)
+        {
+            // the saturated part sᵢ of devᵢ/(2wᵢ): y log y + (1 − y) log(1 − y) (binomial), y log y − y (Poisson)
+            _saturated = new double[n];
+            _scratch = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                double v = Y[i];
+                _saturated[i] = _kind == Kind.Logit
+                    ? (v > 0 ? v * Math.Log(v) : 0) + (v < 1 ? (1 - v) * Math.Log(1 - v) : 0)
+                    : (v > 0 ? v * Math.Log(v) : 0) - v;
+            }
+        }
         if (!family.FixedDispersion)
         {
             throw new ModelSpecificationException(
@@ -125,29 +141,105 @@ internal sealed class GlmmRows
     /// <summary>Σᵢ devᵢ at η.</summary>
     public double Deviance(ReadOnlySpan<double> eta)
     {
-        var y = Y;
-        var wt = Weights;
-        var fam = Family;
-        var link = Link;
-        double s = 0;
-        for (int i = 0; i < eta.Length; i++)
-        {
-            double w = wt[i];
-            if (w > 0) s += fam.DevianceResidual(y[i], link.LinkInverse(eta[i]), w);
-        }
-        return s;
+        var mu = new double[eta.Length];
+        var muEta = new double[eta.Length];
+        return Deviance(eta, mu, muEta);
     }
 
     /// <summary>
-    /// Working weights W = w (dμ/dη)² / V(μ) and working residuals (y − μ)/(dμ/dη) at η (both 0 for rows left out).
+    /// Σᵢ devᵢ at η, leaving μ = g⁻¹(η) and dμ/dη per row in <paramref name="mu"/> and <paramref name="muEta"/> for
+    /// <see cref="WorkingWeights"/> at the same η. The canonical binomial–logit and Poisson–log pairs take a
+    /// vectorised path with one exponential (and for the binomial one logarithm) per row, using the identities
+    /// devᵢ = 2wᵢ (sᵢ + log(1 + e^η) − yᵢη) (logit) and devᵢ = 2wᵢ (sᵢ + μᵢ − yᵢη) (log), sᵢ the saturated part;
+    /// rows with |η| beyond the links' clamping thresholds go through the family and link as R computes them.
     /// </summary>
-    public void WorkingWeights(ReadOnlySpan<double> eta, Span<double> weight, Span<double> residual)
+    public double Deviance(ReadOnlySpan<double> eta, Span<double> mu, Span<double> muEta)
+    {
+        int n = eta.Length;
+        var y = Y;
+        var wt = Weights;
+        switch (_kind)
+        {
+            case Kind.Logit:
+            {
+                // mu holds e^η, muEta holds 1 + e^η, then log(1 + e^η) in muEta temporarily
+                TensorPrimitives.Exp(eta, mu);
+                TensorPrimitives.Add(mu, 1.0, muEta);
+                var log1p = _scratch.AsSpan(0, n);
+                TensorPrimitives.Log(muEta, log1p);
+                double s = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    double e = eta[i];
+                    double w = wt[i];
+                    if (!(Math.Abs(e) <= 30))
+                    {
+                        double m = Link.LinkInverse(e);
+                        mu[i] = m;
+                        muEta[i] = Link.MuEta(e);
+                        if (w > 0) s += Family.DevianceResidual(y[i], m, w);
+                        continue;
+                    }
+                    double t = mu[i];
+                    double opt = muEta[i];
+                    mu[i] = t / opt;
+                    muEta[i] = t / (opt * opt);
+                    if (w > 0) s += 2 * w * (_saturated[i] + log1p[i] - y[i] * e);
+                }
+                return s;
+            }
+            case Kind.PoissonLog:
+            {
+                TensorPrimitives.Exp(eta, mu);
+                double s = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    double e = eta[i];
+                    double w = wt[i];
+                    double m = mu[i];
+                    if (!(m >= Epsilon) || double.IsInfinity(m))
+                    {
+                        m = Link.LinkInverse(e);
+                        mu[i] = m;
+                        muEta[i] = Link.MuEta(e);
+                        if (w > 0) s += Family.DevianceResidual(y[i], m, w);
+                        continue;
+                    }
+                    muEta[i] = m;
+                    if (w > 0) s += 2 * w * (_saturated[i] + m - y[i] * e);
+                }
+                return s;
+            }
+            default:
+            {
+                var fam = Family;
+                var link = Link;
+                double s = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    double e = eta[i];
+                    double m = link.LinkInverse(e);
+                    mu[i] = m;
+                    muEta[i] = link.MuEta(e);
+                    double w = wt[i];
+                    if (w > 0) s += fam.DevianceResidual(y[i], m, w);
+                }
+                return s;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Working weights W = w (dμ/dη)² / V(μ) and working residuals (y − μ)/(dμ/dη) from μ and dμ/dη of one η
+    /// (both 0 for rows left out).
+    /// </summary>
+    public void WorkingWeights(ReadOnlySpan<double> mu, ReadOnlySpan<double> muEta, Span<double> weight, Span<double> residual)
     {
         var y = Y;
         var wt = Weights;
         var fam = Family;
-        var link = Link;
-        for (int i = 0; i < eta.Length; i++)
+        bool canonical = _kind != Kind.Generic;
+        for (int i = 0; i < mu.Length; i++)
         {
             double w = wt[i];
             if (!(w > 0))
@@ -156,12 +248,20 @@ internal sealed class GlmmRows
                 residual[i] = 0;
                 continue;
             }
-            double e = eta[i];
-            double mu = link.LinkInverse(e);
-            double d = link.MuEta(e);
-            double v = fam.Variance(mu);
+            double m = mu[i];
+            double d = muEta[i];
+            // canonical links: V(μ) = dμ/dη away from the clamps, so W = w dμ/dη
+            double v = canonical ? (_kind == Kind.Logit ? m * (1 - m) : m) : fam.Variance(m);
             weight[i] = w * d * d / v;
-            residual[i] = (y[i] - mu) / d;
+            residual[i] = (y[i] - m) / d;
         }
     }
+
+    private const double Epsilon = 2.220446049250313e-16;
+
+    private enum Kind { Generic, Logit, PoissonLog }
+
+    private readonly Kind _kind;
+    private readonly double[] _saturated = [];
+    private readonly double[] _scratch = [];
 }

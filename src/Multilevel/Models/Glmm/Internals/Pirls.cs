@@ -42,6 +42,10 @@ internal sealed class Pirls
     private readonly double[] _zeta;
     private readonly double[] _etaTarget;
     private readonly double[] _etaCandidate;
+    private double[] _mu;
+    private double[] _muEta;
+    private double[] _muCandidate;
+    private double[] _muEtaCandidate;
     private readonly double[][] _uCandidate;
     private readonly double[] _betaCandidate;
 
@@ -72,6 +76,10 @@ internal sealed class Pirls
         _zeta = new double[_n];
         _etaTarget = new double[_n];
         _etaCandidate = new double[_n];
+        _mu = new double[_n];
+        _muEta = new double[_n];
+        _muCandidate = new double[_n];
+        _muEtaCandidate = new double[_n];
     }
 
     /// <summary>True when β is solved for together with u (nAGQ = 0); false when β is held fixed.</summary>
@@ -136,7 +144,7 @@ internal sealed class Pirls
         if (!Joint) beta.CopyTo(Beta);
         ComputeFixedPart(Beta, _etaFixed);
         AddRandomPart(U, _etaFixed, Eta);
-        Deviance = _rows.Deviance(Eta);
+        Deviance = _rows.Deviance(Eta, _mu, _muEta);
         Penalty = SumOfSquares(U);
         double pwrss = Deviance + Penalty;
         if (!double.IsFinite(pwrss))
@@ -144,7 +152,7 @@ internal sealed class Pirls
             // a warm start can be unusable at a very different θ: start again from u = 0
             foreach (var u in U) Array.Clear(u);
             AddRandomPart(U, _etaFixed, Eta);
-            Deviance = _rows.Deviance(Eta);
+            Deviance = _rows.Deviance(Eta, _mu, _muEta);
             Penalty = 0;
             pwrss = Deviance;
             if (!double.IsFinite(pwrss)) throw Failure("the penalised deviance is not finite at the start", 0);
@@ -182,7 +190,7 @@ internal sealed class Pirls
                         pen += v * v;
                     }
                 }
-                dev = _rows.Deviance(_etaCandidate);
+                dev = _rows.Deviance(_etaCandidate, _muCandidate, _muEtaCandidate);
                 if (dev + pen <= pwrss + slack)
                 {
                     accepted = true;
@@ -204,6 +212,8 @@ internal sealed class Pirls
                 ComputeFixedPart(Beta, _etaFixed);
             }
             _etaCandidate.CopyTo(Eta, 0);
+            (_mu, _muCandidate) = (_muCandidate, _mu);
+            (_muEta, _muEtaCandidate) = (_muEtaCandidate, _muEta);
             Deviance = dev;
             Penalty = pen;
             pwrss = dev + pen;
@@ -228,15 +238,17 @@ internal sealed class Pirls
         for (int k = 0; k < _terms.Count; k++) _map.FillLambda(k, theta, _lambda[k]);
         ComputeFixedPart(Beta, _etaFixed);
         eta.CopyTo(Eta);
+        _rows.Deviance(Eta, _mu, _muEta);
         Reweight();
         // the held modes no longer match Eta: recompute it so that the next run starts consistently
         AddRandomPart(U, _etaFixed, Eta);
+        Deviance = _rows.Deviance(Eta, _mu, _muEta);
     }
 
     /// <summary>Working weights and response at the current η, Gram blocks, factor.</summary>
     private void Reweight()
     {
-        _rows.WorkingWeights(Eta, _w, _r);
+        _rows.WorkingWeights(_mu, _muEta, _w, _r);
         var off = Joint ? _rows.Offset : _etaFixed;
         var wt = _rows.Weights;
         for (int i = 0; i < _n; i++) _zeta[i] = wt[i] > 0 ? Eta[i] - off[i] + _r[i] : 0;
