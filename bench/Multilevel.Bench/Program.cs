@@ -1,10 +1,13 @@
 // Benchmarks: `dotnet run -c Release --project bench/Multilevel.Bench -- <suite> [options]`.
-if (args.Length > 0 && args[0] == "lmm") Multilevel.Bench.Lmm.LmmBench.Run(args[1..]);
-else if (args.Length > 0 && args[0] == "glmm") Multilevel.Bench.Glmm.GlmmBench.Run(args[1..]);
-else if (args.Length > 0 && args[0] == "fixed-effects") Multilevel.Bench.FixedEffectsBench.Run(args[1..]);
-else
+// One line per suite; keep the list sorted.
+var suites = new Dictionary<string, Action<string[]>>
 {
-    System.Console.WriteLine("usage: Multilevel.Bench lmm [insteval|sim1m|small|all] [--data DIR] [--export DIR]");
-    System.Console.WriteLine("       Multilevel.Bench glmm [--export DIR] [--repeats N] [--nagq N]");
-    System.Console.WriteLine("       Multilevel.Bench fixed-effects [rows] [l1,l2,l3] [repeats]");
-}
+    ["design"] = Multilevel.Bench.DesignBench.Run,
+    ["fixed-effects"] = Multilevel.Bench.FixedEffectsBench.Run,
+    ["glmm"] = Multilevel.Bench.Glmm.GlmmBench.Run,
+    ["kernels"] = Multilevel.Bench.KernelBench.Run,
+    ["lmm"] = Multilevel.Bench.Lmm.LmmBench.Run,
+    ["micro"] = _ => Multilevel.Bench.MicroKernelBench.Run(),
+};
+if (args.Length > 0 && suites.TryGetValue(args[0], out var run)) run(args[1..]);
+else System.Console.WriteLine($"usage: Multilevel.Bench <{string.Join("|", suites.Keys)}> [options]");

@@ -72,7 +72,7 @@ public sealed class NelderMead : IBoundedOptimizer
                 problem.TrySnapToBounds(10 * options.FinalStep);
                 return problem.Summarise(Name, start, f0, OptimizerReturnCode.Converged,
                     string.Create(CultureInfo.InvariantCulture,
-                        $"converged: the simplex shrank below {options.FinalStep:G3} and a restart found no lower value ({problem.Evaluations} evaluations)"));
+                        $"converged: the simplex shrank below {options.FinalStep:G3} and a restart found no lower value"));
             }
             x = (double[])problem.BestPoint.Clone();
             fx = problem.BestValue;

@@ -24,9 +24,11 @@ namespace Multilevel.Numerics.Optimization.Internals;
 /// semidefinite of rank m − n − 1 and is kept as Ω = Z Zᵀ (<see cref="zmat"/>); <see cref="bmat"/> keeps the
 /// n rows of H that belong to the linear terms (without the constant row, which is never needed). Column k
 /// of H gives the k-th Lagrange function ℓ_k: gradient at xbase <c>bmat[:, k]</c> and Hessian
-/// Σ_j Ω_jk Y_j Y_jᵀ. When a point is replaced, H is updated by Powell's rank-two formula; it is
-/// recomputed from the points (QR of Xᵀ and a Cholesky factor on the null space of X) at the start,
-/// when the base point moves, and when rounding has visibly damaged it — in place of Powell's RESCUE.
+/// Σ_j Ω_jk Y_j Y_jᵀ. When a point is replaced, H is updated by Powell's rank-two formula. It is recomputed
+/// from the points (QR of Xᵀ and a Cholesky factor on the null space of X) at the start, when the base point
+/// moves, when a probe after an update finds ℓ_k(Y_j) ≠ δ_kj beyond 1e-8 (rounding drift, measured to reach
+/// order 1 otherwise), and when the update denominators are damaged; a set that stays badly poised is laid
+/// out afresh around the best point. These take the place of Powell's RESCUE.
 /// </para>
 /// <para>
 /// Iteration. A step d from xopt minimises the model in the trust region ‖d‖ ≤ Δ within the box
@@ -70,7 +72,6 @@ internal sealed class BobyqaSolver
 
     // Work arrays.
     private readonly double[] vlag;
-    private readonly double[] den;
     private readonly double[] work1;
     private readonly double[] work2;
     private readonly double[] workM;
@@ -108,7 +109,6 @@ internal sealed class BobyqaSolver
         bmat = new double[n * (m + n)];
         zmat = new double[m * p];
         vlag = new double[m + n];
-        den = new double[m];
         work1 = new double[n];
         work2 = new double[n];
         workM = new double[m];
@@ -124,7 +124,7 @@ internal sealed class BobyqaSolver
     /// <summary>Runs BOBYQA from the problem's start, whose value <paramref name="f0"/> is known.</summary>
     public (OptimizerReturnCode Code, string Message) Run(double f0)
     {
-        if (!Initialise(f0)) return MaxEvaluationsResult();
+        if (!Initialise(f0)) return problem.Exhausted ? MaxEvaluationsResult() : RoundingResult();
 
         delta = rho;
         var d = new double[n];
@@ -287,7 +287,7 @@ internal sealed class BobyqaSolver
     private (OptimizerReturnCode, string) ConvergedResult() =>
         (OptimizerReturnCode.Converged,
          string.Create(CultureInfo.InvariantCulture,
-             $"converged: the trust-region radius reached its final value {rhoEnd:G3} after {problem.Evaluations} evaluations"));
+             $"converged: the trust-region radius reached its final value {rhoEnd:G3}"));
 
     private (OptimizerReturnCode, string) MaxEvaluationsResult() =>
         (OptimizerReturnCode.MaxEvaluationsReached,
@@ -962,7 +962,6 @@ internal sealed class BobyqaSolver
             double r2 = Math.Max(1.0, dist / rhoSq);
             double weight = r2 * r2 * r2 * r2;
             double sigma = OmegaDiagonal(k) * beta + vlag[k] * vlag[k];
-            den[k] = sigma;
             if (!double.IsFinite(sigma)) finite = false;
             double score = weight * sigma;
             if (!improved && k == kopt) continue;
