@@ -1,3 +1,4 @@
+using Multilevel.Data;
 using Multilevel.Design;
 using Multilevel.Models.Internals;
 using Multilevel.Numerics.Optimization;
@@ -13,6 +14,32 @@ namespace Multilevel.Models;
 /// </summary>
 public static class LinearMixedModel
 {
+    /// <summary>
+    /// Fits <paramref name="formula"/> (lme4 syntax, e.g. <c>Reaction ~ Days + (Days | Subject)</c>) to
+    /// <paramref name="data"/>: builds the design, the deviance function, optimises it and returns the fit.
+    /// </summary>
+    /// <exception cref="Formulas.FormulaException">The formula has a syntax error.</exception>
+    /// <exception cref="ModelSpecificationException">The model cannot be fitted (no random-effects term, a grouping
+    /// factor with one level, more random effects than observations …).</exception>
+    public static LinearMixedModelFit Fit(string formula, Frame data, LinearMixedModelOptions options = default)
+    {
+        var design = BuildDesign(formula, data, options);
+        return Fit(design, options).WithTrainingData(data, DesignOptionsOf(options));
+    }
+
+    /// <summary>Step 0: the design of <paramref name="formula"/> on <paramref name="data"/> (lme4's <c>lFormula</c>).</summary>
+    public static ModelDesign BuildDesign(string formula, Frame data, LinearMixedModelOptions options = default)
+    {
+        ArgumentNullException.ThrowIfNull(formula);
+        ArgumentNullException.ThrowIfNull(data);
+        options.CancellationToken.ThrowIfCancellationRequested();
+        options.Progress?.Report(new FitProgress("design", 0, double.NaN));
+        return DesignBuilder.Build(formula, data, DesignOptionsOf(options));
+    }
+
+    private static DesignOptions DesignOptionsOf(in LinearMixedModelOptions options) =>
+        (options.Design ?? DesignOptions.Default) with { Response = ResponseKind.Numeric };
+
     /// <summary>Fits the model of a design.</summary>
     public static LinearMixedModelFit Fit(ModelDesign design, LinearMixedModelOptions options = default)
     {
@@ -53,7 +80,7 @@ public static class LinearMixedModel
             if (!(start[i] >= lower[i])) throw new ArgumentException($"start θ[{i + 1}] = {start[i]} is below its lower bound {lower[i]}", nameof(options));
         }
         var optimizer = options.CustomOptimizer ?? OptimizerFactory.Create(options.Optimizer);
-        var settings = options.OptimizerSettings ?? new OptimizerOptions();
+        var settings = options.OptimizerSettings ?? new OptimizerOptions(InitialStep: LinearMixedModelOptions.DefaultInitialStep);
         var ct = options.CancellationToken;
         var progress = options.Progress;
         int offset = 0;
@@ -134,7 +161,7 @@ public static class LinearMixedModel
 
         options.Progress?.Report(new FitProgress("derivatives", optimum.Evaluations, objective));
         var check = ConvergenceCheck.Run(deviance, theta, objective, [.. thetaNames], options);
-        objective = deviance.Evaluate(theta);
+        objective = deviance.EvaluateFull(theta);
         options.CancellationToken.ThrowIfCancellationRequested();
         options.Progress?.Report(new FitProgress("result", optimum.Evaluations + check.Evaluations, objective));
 
@@ -146,10 +173,10 @@ public static class LinearMixedModel
         double sigma2 = r2 / (deviance.Criterion == LmmCriterion.Reml ? n - p : n);
         double sigma = Math.Sqrt(sigma2);
 
-        var beta = PlsSolution.FixedEffects(factor);
-        var u = PlsSolution.SphericalModes(factor, beta);
+        var beta = PlsSolution.FixedEffects(factor, p);
+        var u = PlsSolution.SphericalModes(factor, beta, deviance.Gram.Layout);
         var b = PlsSolution.ConditionalModes(factor, map, u);
-        var unscaled = PlsSolution.UnscaledCovariance(factor);
+        var unscaled = PlsSolution.UnscaledCovariance(factor, p);
         var vcov = new double[p, p];
         for (int i = 0; i < p; i++)
         {
@@ -164,9 +191,9 @@ public static class LinearMixedModel
         var modes = new TermConditionalModes[terms.Count];
         Lazy<double[][]> inverseBlocks = new(() =>
         {
-            var copy = ProfiledDeviance.Create(gram, criterion);
-            copy.Evaluate(theta);
-            return [.. Enumerable.Range(0, terms.Count).Select(k => PlsSolution.InverseDiagonalBlocks(copy.Factor, copy.Map, k))];
+            var copy = deviance.Clone();
+            copy.EvaluateFull(theta);
+            return [.. Enumerable.Range(0, terms.Count).Select(k => PlsSolution.InverseDiagonalBlocks(copy.Factor, copy.Map, gram.Layout, k))];
         });
         for (int k = 0; k < terms.Count; k++)
         {
