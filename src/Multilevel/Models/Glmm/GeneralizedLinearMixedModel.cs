@@ -1,5 +1,6 @@
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
+using Multilevel.Data;
 using Multilevel.Design;
 using Multilevel.Models.Glm;
 using Multilevel.Models.Glmm.Internals;
@@ -13,7 +14,7 @@ namespace Multilevel.Models.Glmm;
 /// Generalized linear mixed models g(E[y | u]) = offset + Xβ + ZΛ(θ)u, u ~ N(0, I), y | u binomial or Poisson,
 /// fitted by maximum likelihood as lme4's <c>glmer</c>: the Laplace approximation (nAGQ = 1), adaptive
 /// Gauss–Hermite quadrature (nAGQ &gt; 1, one random-effects term, scalar or vector) or the fast variant
-/// (nAGQ = 0). <see cref="Fit"/> does everything; the steps are public as lme4's
+/// (nAGQ = 0). <see cref="Fit(string, Frame, GlmFamily, GeneralizedLinearMixedModelOptions)"/> does everything; the steps are public as lme4's
 /// <c>glFormula → mkGlmerDevfun → optimizeGlmer → mkMerMod</c>: <see cref="CreateDeviance"/>,
 /// <see cref="Optimize"/> and <see cref="CreateFit"/>.
 /// <para>
@@ -23,6 +24,34 @@ namespace Multilevel.Models.Glmm;
 /// </summary>
 public static class GeneralizedLinearMixedModel
 {
+    /// <summary>
+    /// Fits <paramref name="formula"/> (lme4 syntax, e.g. <c>cbind(incidence, size - incidence) ~ period + (1 | herd)</c>)
+    /// to <paramref name="data"/> with the given family, as lme4's <c>glmer(formula, data, family, nAGQ)</c>.
+    /// </summary>
+    /// <exception cref="Formulas.FormulaException">The formula has a syntax error.</exception>
+    /// <exception cref="ModelSpecificationException">The model cannot be fitted (no random-effects term, separation,
+    /// PIRLS failure …).</exception>
+    public static GeneralizedLinearMixedModelFit Fit(string formula, Frame data, GlmFamily family, GeneralizedLinearMixedModelOptions options = default)
+    {
+        var design = BuildDesign(formula, data, family, options);
+        return Fit(design, family, options).WithTrainingData(data, DesignOptionsOf(family, options));
+    }
+
+    /// <summary>Step 0: the design of <paramref name="formula"/> on <paramref name="data"/> (lme4's <c>glFormula</c>):
+    /// a binomial response may be 0/1, a two-level factor or <c>cbind(successes, failures)</c>.</summary>
+    public static ModelDesign BuildDesign(string formula, Frame data, GlmFamily family, GeneralizedLinearMixedModelOptions options = default)
+    {
+        ArgumentNullException.ThrowIfNull(formula);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(family);
+        options.CancellationToken.ThrowIfCancellationRequested();
+        options.Progress?.Report(new FitProgress("design", 0, double.NaN));
+        return DesignBuilder.Build(formula, data, DesignOptionsOf(family, options));
+    }
+
+    private static DesignOptions DesignOptionsOf(GlmFamily family, in GeneralizedLinearMixedModelOptions options) =>
+        (options.Design ?? DesignOptions.Default) with { Response = family.Name == "binomial" ? ResponseKind.Binomial : ResponseKind.Numeric };
+
     /// <summary>Fits the GLMM of a design with the given family (binomial or Poisson).</summary>
     public static GeneralizedLinearMixedModelFit Fit(ModelDesign design, GlmFamily family, GeneralizedLinearMixedModelOptions options = default)
     {
@@ -143,7 +172,7 @@ public static class GeneralizedLinearMixedModel
 
         // ---- stage 2: (θ, β) on the Laplace / quadrature deviance ----
         ct.ThrowIfCancellationRequested();
-        var whitening = Whitening(PlsSolution.UnscaledCovariance(fast.Factor), p, beta1);
+        var whitening = Whitening(fast.UnscaledCovariance(), p, beta1);
         var modes = deviance.ModePirls;
         for (int k = 0; k < fast.U.Length; k++) fast.U[k].CopyTo(modes.U[k], 0);
         var theta = new double[nTheta];
@@ -236,7 +265,7 @@ public static class GeneralizedLinearMixedModel
             objective = deviance.EvaluateFast(theta);
             state = deviance.FastPirls;
             beta = (double[])state.Beta.Clone();
-            vcov = ToMatrix(PlsSolution.UnscaledCovariance(state.Factor), p);
+            vcov = ToMatrix(state.UnscaledCovariance(), p);
         }
         else
         {
@@ -278,7 +307,7 @@ public static class GeneralizedLinearMixedModel
             {
                 var fast = deviance.FastPirls;
                 fast.FactorAt(theta, state.Eta);
-                vcov = ToMatrix(PlsSolution.UnscaledCovariance(fast.Factor), p);
+                vcov = ToMatrix(fast.UnscaledCovariance(), p);
                 objective = deviance.Evaluate(theta, beta, nagq);
             }
         }
@@ -328,7 +357,7 @@ public static class GeneralizedLinearMixedModel
                 copy.Evaluate(thetaCopy, betaCopy, 1);
                 pirls = copy.ModePirls;
             }
-            return [.. Enumerable.Range(0, terms.Count).Select(k => PlsSolution.InverseDiagonalBlocks(pirls.Factor, copy.Map, k))];
+            return [.. Enumerable.Range(0, terms.Count).Select(k => pirls.InverseDiagonalBlocks(k))];
         });
         var modes = new TermConditionalModes[terms.Count];
         for (int k = 0; k < terms.Count; k++)

@@ -1,6 +1,8 @@
+using Multilevel.Data;
 using Multilevel.Design;
 using Multilevel.Inference;
 using Multilevel.Models.Glm;
+using Multilevel.Models.Internals;
 using Multilevel.Numerics.Optimization;
 
 namespace Multilevel.Models.Glmm;
@@ -10,7 +12,7 @@ namespace Multilevel.Models.Glmm;
 /// components, conditional modes, fit statistics on one log-likelihood scale for every nAGQ (constants such as
 /// binomial coefficients included), the optimiser's record and honest diagnostics. Immutable.
 /// </summary>
-public sealed class GeneralizedLinearMixedModelFit
+public sealed class GeneralizedLinearMixedModelFit : IFittedMixedModel
 {
     internal GeneralizedLinearMixedModelFit(GlmmFitParts parts)
     {
@@ -53,6 +55,8 @@ public sealed class GeneralizedLinearMixedModelFit
 
     private readonly double[] _y;
     private readonly double[] _weights;
+    private Frame? _training;
+    private DesignOptions? _designOptions;
 
     /// <summary>The design the model was fitted to.</summary>
     public ModelDesign Design { get; }
@@ -255,56 +259,36 @@ public sealed class GeneralizedLinearMixedModelFit
         scale == PredictionScale.Link ? (double[])LinearPredictor.Clone() : (double[])Fitted.Clone();
 
     /// <summary>
-    /// Predictions for new rows (a design built with the same formula on new data): η = offset + Xβ̂ + Zb̃ with the
-    /// modes of each level by name; a level the fit has not seen, or <paramref name="includeRandomEffects"/> false,
-    /// contributes 0 (the population prediction, R's <c>re.form = NA</c> / <c>allow.new.levels = TRUE</c>).
+    /// Predictions for new rows (lme4's <c>predict(fit, newdata, type, re.form, allow.new.levels)</c>): on the link
+    /// scale η = offset + Xβ̂ (+ each term's conditional mode for the row's level when
+    /// <paramref name="includeRandomEffects"/>), or on the response scale μ = g⁻¹(η). Factors keep the fitted data's
+    /// levels and contrasts; the response columns are not needed. Rows with a missing predictor get NaN. Available
+    /// for fits made from a formula and a data frame.
     /// </summary>
-    public double[] Predict(ModelDesign newData, PredictionScale scale = PredictionScale.Link, bool includeRandomEffects = true)
+    /// <param name="newData">The rows to predict.</param>
+    /// <param name="scale">Link (η, the default as R) or response (μ).</param>
+    /// <param name="includeRandomEffects">Conditional (true, lme4's default) or population (false) predictions.</param>
+    /// <param name="newLevels">For an unseen level of a grouping factor: the population prediction for that term, or an error.</param>
+    public double[] Predict(Frame newData, PredictionScale scale = PredictionScale.Link, bool includeRandomEffects = true, NewLevels newLevels = NewLevels.Population)
     {
         ArgumentNullException.ThrowIfNull(newData);
-        int n = newData.Observations;
-        var eta = newData.Offset is { } off ? (double[])off.Clone() : new double[n];
-        var x = newData.X;
-        for (int j = 0; j < FixedEffectNames.Count; j++)
+        if (_training is null || _designOptions is null)
         {
-            int col = -1;
-            for (int c = 0; c < x.Columns; c++)
-            {
-                if (x.ColumnNames[c] == FixedEffectNames[j]) col = c;
-            }
-            if (col < 0)
-            {
-                throw new ModelSpecificationException($"the new data's fixed-effects matrix has no column '{FixedEffectNames[j]}' (it has: {string.Join(", ", x.ColumnNames)}); build it with the fit's formula");
-            }
-            var v = x.Column(col);
-            for (int i = 0; i < n; i++) eta[i] += v[i] * FixedEffects[j];
+            throw new InvalidOperationException("this fit was made from a design, not from a formula and data: fit with GeneralizedLinearMixedModel.Fit(formula, data, family) to predict on new data");
         }
-        if (includeRandomEffects)
-        {
-            foreach (var modes in ConditionalModes)
-            {
-                var term = newData.RandomEffects.FirstOrDefault(t => t.GroupName == modes.Group && t.ColumnNames.SequenceEqual(modes.ColumnNames));
-                if (term is null) continue;
-                var index = new Dictionary<string, int>(StringComparer.Ordinal);
-                for (int g = 0; g < modes.Levels.Count; g++) index[modes.Levels[g]] = g;
-                var map = term.Levels.Select(l => index.TryGetValue(l, out int g) ? g : -1).ToArray();
-                int q = term.Q;
-                var codes = term.Codes;
-                var z = term.Z;
-                for (int i = 0; i < n; i++)
-                {
-                    int g = map[codes[i]];
-                    if (g < 0) continue;
-                    var b = modes.Level(g);
-                    for (int c = 0; c < q; c++) eta[i] += z[i * q + c] * b[c];
-                }
-            }
-        }
+        var eta = LmmPrediction.Predict(this, _training, newData, includeRandomEffects, newLevels, _designOptions);
         if (scale == PredictionScale.Response)
         {
-            for (int i = 0; i < n; i++) eta[i] = Link.LinkInverse(eta[i]);
+            for (int i = 0; i < eta.Length; i++) eta[i] = double.IsNaN(eta[i]) ? double.NaN : Link.LinkInverse(eta[i]);
         }
         return eta;
+    }
+
+    internal GeneralizedLinearMixedModelFit WithTrainingData(Frame data, DesignOptions options)
+    {
+        _training = data;
+        _designOptions = options;
+        return this;
     }
 }
 

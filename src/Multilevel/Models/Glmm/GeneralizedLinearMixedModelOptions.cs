@@ -1,3 +1,4 @@
+using Multilevel.Design;
 using Multilevel.Models.Glm;
 using Multilevel.Numerics.Optimization;
 
@@ -11,6 +12,10 @@ namespace Multilevel.Models.Glmm;
 /// </summary>
 public readonly record struct GeneralizedLinearMixedModelOptions
 {
+    /// <summary>How the formula is evaluated on the data (weights and offset columns, contrasts …) when fitting from a
+    /// formula; null: R's defaults. The response kind is set from the family.</summary>
+    public DesignOptions? Design { get; init; }
+
     /// <summary>The link (null: the family's canonical link — logit for binomial, log for Poisson).</summary>
     public GlmLink? Link { get; init; }
 

@@ -104,6 +104,15 @@ internal sealed class Pirls
     /// <summary>The factor L of Λᵀ ZᵀWZ Λ + I (and R_X when joint) at the weights of the current modes.</summary>
     public BlockedFactor Factor => _factor;
 
+    /// <summary>The shape of the system: the terms, and p fixed effects when joint (else 0).</summary>
+    public GramLayout Layout => _gram.Gram.Layout;
+
+    /// <summary>(R_XᵀR_X)⁻¹ from the factor (joint systems only).</summary>
+    public double[] UnscaledCovariance() => PlsSolution.UnscaledCovariance(_factor, _p);
+
+    /// <summary>The q × q diagonal blocks of (L_Z L_Zᵀ)⁻¹ of a term (conditional variances before scaling by Λ).</summary>
+    public double[] InverseDiagonalBlocks(int term) => PlsSolution.InverseDiagonalBlocks(_factor, _map, Layout, term);
+
     /// <summary>λₖ of the current θ.</summary>
     public double[] Lambda(int term) => _lambda[term];
 
@@ -263,8 +272,8 @@ internal sealed class Pirls
 
     private (double[] Beta, double[][] U) Solve()
     {
-        var beta = Joint ? PlsSolution.FixedEffects(_factor) : [];
-        var u = PlsSolution.SphericalModes(_factor, beta);
+        var beta = Joint ? PlsSolution.FixedEffects(_factor, _p) : [];
+        var u = PlsSolution.SphericalModes(_factor, beta, Layout);
         return (Joint ? beta : Beta, u);
     }
 
