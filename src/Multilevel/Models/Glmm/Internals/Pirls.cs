@@ -108,7 +108,7 @@ internal sealed class Pirls
     public GramLayout Layout => _gram.Gram.Layout;
 
     /// <summary>(R_XᵀR_X)⁻¹ from the factor (joint systems only).</summary>
-    public double[] UnscaledCovariance() => PlsSolution.UnscaledCovariance(_factor, _p);
+    public double[] UnscaledCovariance() => PlsSolution.UnscaledCovariance(_factor, _gram.FixedEffectCount);
 
     /// <summary>The q × q diagonal blocks of (L_Z L_Zᵀ)⁻¹ of a term (conditional variances before scaling by Λ).</summary>
     public double[] InverseDiagonalBlocks(int term) => PlsSolution.InverseDiagonalBlocks(_factor, _map, Layout, term);

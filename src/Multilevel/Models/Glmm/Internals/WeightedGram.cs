@@ -109,6 +109,11 @@ internal sealed class WeightedGram
         foreach (var d in _diag) d.Clear();
         foreach (var s in _pairs) s.Clear();
         foreach (var b in _xz) b.Clear();
+        if (_p == 0 && _maxQ == 1)
+        {
+            AccumulateScalar(w, zeta);
+            return;
+        }
         int p = _p, p1 = _p1;
         var active = _active;
         var xRows = _xRows;
@@ -214,6 +219,67 @@ internal sealed class WeightedGram
                 xx[a * p1 + b] = v;
             }
         }
+    }
+
+    /// <summary>
+    /// β held fixed and every term scalar (the usual second-stage system): one fused pass over the rows for all
+    /// blocks — per term Σ w z² and Σ w z ζ by level, per pair of terms Σ w zᵢ zⱼ by level pair — and Σ w ζ².
+    /// </summary>
+    private void AccumulateScalar(ReadOnlySpan<double> w, ReadOnlySpan<double> zeta)
+    {
+        var active = _active;
+        if (_k == 2 && _pairs.Length == 1)
+        {
+            var c0 = _codes[0];
+            var c1 = _codes[1];
+            var z0 = _z[0];
+            var z1 = _z[1];
+            var d0 = _diag[0].Values;
+            var d1 = _diag[1].Values;
+            var x0 = _xz[0].Values;
+            var x1 = _xz[1].Values;
+            var pv = _pairs[0].Values;
+            var pe = _pairEntry[0];
+            double sum = 0;
+            for (int r = 0; r < active.Length; r++)
+            {
+                int i = active[r];
+                double wi = w[i], zi = zeta[i];
+                double wz = wi * zi;
+                sum += wz * zi;
+                double a = z0[i], b = z1[i];
+                double wa = wi * a;
+                int g0 = c0[i], g1 = c1[i];
+                d0[g0] += wa * a;
+                x0[g0] += wz * a;
+                d1[g1] += wi * b * b;
+                x1[g1] += wz * b;
+                pv[pe[r]] += wa * b;
+            }
+            _xx.Values[0] = sum;
+            return;
+        }
+        double total = 0;
+        for (int r = 0; r < active.Length; r++)
+        {
+            int i = active[r];
+            double wi = w[i], zi = zeta[i];
+            double wz = wi * zi;
+            total += wz * zi;
+            for (int t = 0; t < _k; t++)
+            {
+                double a = _z[t][i];
+                int g = _codes[t][i];
+                _diag[t].Values[g] += wi * a * a;
+                _xz[t].Values[g] += wz * a;
+            }
+            for (int s = 0; s < _pairs.Length; s++)
+            {
+                var (ti, tj) = _pairTerms[s];
+                _pairs[s].Values[_pairEntry[s][r]] += wi * _z[ti][i] * _z[tj][i];
+            }
+        }
+        _xx.Values[0] = total;
     }
 
     private GramMatrix BuildPattern(GramLayout layout, IReadOnlyList<ReTerm> terms)
