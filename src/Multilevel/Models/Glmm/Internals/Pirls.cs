@@ -168,6 +168,7 @@ internal sealed class Pirls
         }
 
         double size = double.PositiveInfinity;
+        double lastDecrease = double.PositiveInfinity;
         int it;
         for (it = 1; it <= MaxIterations; it++)
         {
@@ -175,8 +176,10 @@ internal sealed class Pirls
             var (betaTarget, uTarget) = Solve();
             double previous = size;
             size = StepSize(uTarget, betaTarget);
-            // converged; or at the rounding floor, where the steps stop shrinking
-            if (size <= Tolerance || (size < StagnationLevel && size > 0.5 * previous)) break;
+            // converged; or at the rounding floor, where the steps stop shrinking; or, after many iterations, the
+            // penalised deviance no longer changes while a coefficient runs off (separation accepted as a warning)
+            if (size <= Tolerance || (size < StagnationLevel && size > 0.5 * previous)
+                || (it > 20 && lastDecrease <= 1e-12 * (1 + Math.Abs(pwrss)))) break;
 
             ComposeEta(uTarget, betaTarget, _etaTarget);
             double s = 1;
@@ -225,6 +228,7 @@ internal sealed class Pirls
             (_muEta, _muEtaCandidate) = (_muEtaCandidate, _muEta);
             Deviance = dev;
             Penalty = pen;
+            lastDecrease = pwrss - (dev + pen);
             pwrss = dev + pen;
         }
         int used = Math.Min(it, MaxIterations);
@@ -232,7 +236,7 @@ internal sealed class Pirls
         TotalIterations += used;
         if (it > MaxIterations)
         {
-            if (!(size < LooseTolerance)) throw Failure($"it did not converge in {MaxIterations} iterations (the last step moved the modes by {size:G3}, relative)", MaxIterations);
+            if (!(size < LooseTolerance)) throw Failure(string.Create(CultureInfo.InvariantCulture, $"it did not converge in {MaxIterations} iteration{(MaxIterations == 1 ? "" : "s")} (the last step moved the modes by {size:G3}, relative)"), 0);
             Reweight();
         }
     }
