@@ -11,20 +11,32 @@ namespace Multilevel.Reporting;
 /// (−2 logLik, constants included for every nAGQ), <c>conditional_deviance</c> (lme4's <c>deviance()</c>),
 /// <c>theta</c>, <c>fixef</c> {estimate, se, z, p}, <c>vcov_source</c>, <c>varcorr</c>, <c>singular</c>,
 /// <c>ranef_first</c> (first five levels per grouping factor), <c>converged</c>, <c>warnings</c>, and the work done
-/// (<c>evaluations</c>, <c>pirls_iterations</c>). Non-finite numbers are omitted.
+/// (<c>optimizer</c>, <c>evaluations</c>, <c>pirls_iterations</c>, <c>seconds</c>). Non-finite numbers are omitted.
 /// </summary>
 public static class GlmmJson
 {
     private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>The JSON text of <paramref name="fit"/>.</summary>
-    public static string Render(GeneralizedLinearMixedModelFit fit)
+    /// <summary>The JSON text of <paramref name="fit"/> (one object).</summary>
+    public static string Render(GeneralizedLinearMixedModelFit fit, double seconds = double.NaN)
     {
         ArgumentNullException.ThrowIfNull(fit);
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, Options))
         {
             w.WriteStartObject();
+            WriteProperties(w, fit, seconds);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Writes the properties into the current JSON object (<paramref name="seconds"/>: the fitting time, left out when NaN).</summary>
+    public static void WriteProperties(Utf8JsonWriter w, GeneralizedLinearMixedModelFit fit, double seconds)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(fit);
+        {
             w.WriteString("formula", fit.Formula);
             w.WriteString("family", fit.Family.Name);
             w.WriteString("link", fit.Link.Name);
@@ -57,6 +69,12 @@ public static class GlmmJson
                 w.WriteEndObject();
             }
             w.WriteEndObject();
+            if (fit.AliasedColumns.Count > 0)
+            {
+                w.WriteStartArray("aliased");
+                foreach (var a in fit.AliasedColumns) w.WriteStringValue(a);
+                w.WriteEndArray();
+            }
             w.WriteString("vcov_source", fit.VcovFromHessian ? "hessian" : "RX");
             w.WriteStartArray("varcorr");
             foreach (var v in fit.VarCorr)
@@ -95,11 +113,11 @@ public static class GlmmJson
             w.WriteStartArray("messages");
             foreach (var s in fit.Messages) w.WriteStringValue(s);
             w.WriteEndArray();
+            w.WriteString("optimizer", fit.OptSummary.Optimizer);
             w.WriteNumber("evaluations", fit.Evaluations);
             w.WriteNumber("pirls_iterations", fit.PirlsIterations);
-            w.WriteEndObject();
+            Number(w, "seconds", seconds);
         }
-        return Encoding.UTF8.GetString(stream.ToArray());
     }
 
     private static void Number(Utf8JsonWriter w, string name, double value)

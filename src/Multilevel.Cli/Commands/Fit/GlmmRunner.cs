@@ -50,22 +50,25 @@ public static class GlmmRunner
 
     /// <summary>Checks the request, fits and writes the result; returns the exit code.</summary>
     /// <exception cref="UsageException">An option value is not valid.</exception>
-    public static int Run(GlmmRequest request, TextWriter output, TextWriter errors)
+    public static int Run(GlmmRequest request, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(errors);
-        var options = Options(request, out var family);
+        var options = Options(request, out var family) with { CancellationToken = cancellationToken };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var fit = GeneralizedLinearMixedModel.Fit(request.Formula, request.Data, family, options);
+        double seconds = clock.Elapsed.TotalSeconds;
         if (request.Json)
         {
-            output.Write(GlmmJson.Render(fit));
+            output.Write(GlmmJson.Render(fit, seconds));
             output.Write('\n');
-            foreach (var w in fit.Warnings) errors.WriteLine($"warning: {w}");
+            foreach (var w in fit.Warnings) errors.WriteLine($"mlm: warning: {w}");
         }
         else
         {
             output.Write(GlmerSummary.Render(fit, request.DataName));
+            foreach (var m in fit.Messages.Where(m => !m.Contains("missing", StringComparison.OrdinalIgnoreCase))) output.Write(m + "\n");
         }
         return CliApp.Ok;
     }
@@ -144,5 +147,48 @@ public sealed class GlmmCommandOptions
             Design = design,
             Json = json,
         };
+    }
+}
+
+/// <summary>The GLMM branch of <c>mlm fit</c>: a random-effects term and <c>--family</c> binomial or poisson.</summary>
+internal sealed class GlmmFitBranch : IFitBranch
+{
+    private readonly GlmmCommandOptions _options = new();
+
+    public void AddOptions(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        // --family and --link are shared with the GLM branch: whichever branch comes first adds them
+        if (!command.Options.Any(o => o.Name == "--family"))
+        {
+            command.Options.Add(new Option<string?>("--family") { Description = "binomial or poisson: a GLMM with random-effects terms, a GLM without", HelpName = "FAMILY" });
+        }
+        if (!command.Options.Any(o => o.Name == "--link"))
+        {
+            command.Options.Add(new Option<string?>("--link") { Description = "link function: logit (default), probit, cloglog (binomial); log (Poisson)", HelpName = "LINK" });
+        }
+        _options.AddTo(command);
+    }
+
+    public bool Claims(FitRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Terms.RandomEffects.Count == 0) return false;
+        string? family = request.OptionText("--family");
+        if (family is null || family.Equals("gaussian", StringComparison.OrdinalIgnoreCase)) return false;
+        if (request.Terms.Absorbed.Count > 0)
+        {
+            throw new UsageException("absorbed fixed effects (y ~ x | g) cannot be combined with random-effects terms ( … | g) for now; fit one or the other");
+        }
+        return true;
+    }
+
+    public int Run(FitRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Style is "statsmodels") throw new UsageException("--style statsmodels has no GLMM layout; GLMMs print lme4's summary()");
+        var glmm = _options.Request(request.Parse, request.DataName, request.Data, request.Formula, request.OptionText("--family")!,
+            request.OptionText("--link"), new DesignOptions { Weights = request.Weights }, request.Json);
+        return GlmmRunner.Run(glmm, Console.Out, Console.Error, cancellationToken);
     }
 }
