@@ -10,7 +10,7 @@ namespace Multilevel.Bench.Lmm;
 /// InstEval REML (crossed), a simulated 1,000,000-row y ~ x + (1 + x|g) ML fit with 10,000 groups, and per-fit
 /// times for sleepstudy and hsb after warm-up. bench/lme4/lmer_bench.R times lme4 on the same data
 /// (`lmm sim1m --export DIR` writes the simulated data as CSV).
-/// Usage: lmm [insteval|sim1m|small|all] [--evals-only] [--export DIR] [--reps N]
+/// Usage: lmm [insteval|sim1m|small|all] [--evals-only] [--evals N] [--export DIR] [--reps N]
 /// </summary>
 internal static class LmmBench
 {
@@ -47,7 +47,7 @@ internal static class LmmBench
         Console.WriteLine(string.Create(Inv, $"insteval: Gram matrix + deviance function {sw.Elapsed.TotalMilliseconds:F0} ms ({(Cpu() - c0).TotalMilliseconds:F0} ms CPU); {dev.FactorStructure}"));
         var theta = new[] { 0.2764959, 0.4373653, 0.0706056 };
         dev.Evaluate(theta);
-        int reps = int.Parse(Environment.GetEnvironmentVariable("LMM_BENCH_EVALS") ?? "20", Inv);
+        int reps = int.Parse(Option(Environment.GetCommandLineArgs(), "--evals") ?? "20", Inv);
         sw.Restart();
         c0 = Cpu();
         for (int i = 0; i < reps; i++) dev.Evaluate(theta);
