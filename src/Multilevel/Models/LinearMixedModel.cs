@@ -53,7 +53,7 @@ public static class LinearMixedModel
             if (!(start[i] >= lower[i])) throw new ArgumentException($"start θ[{i + 1}] = {start[i]} is below its lower bound {lower[i]}", nameof(options));
         }
         var optimizer = options.CustomOptimizer ?? OptimizerFactory.Create(options.Optimizer);
-        var settings = options.OptimizerSettings ?? new OptimizerOptions();
+        var settings = options.OptimizerSettings ?? new OptimizerOptions(InitialStep: LinearMixedModelOptions.DefaultInitialStep);
         var ct = options.CancellationToken;
         var progress = options.Progress;
         int offset = 0;
@@ -134,7 +134,7 @@ public static class LinearMixedModel
 
         options.Progress?.Report(new FitProgress("derivatives", optimum.Evaluations, objective));
         var check = ConvergenceCheck.Run(deviance, theta, objective, [.. thetaNames], options);
-        objective = deviance.Evaluate(theta);
+        objective = deviance.EvaluateFull(theta);
         options.CancellationToken.ThrowIfCancellationRequested();
         options.Progress?.Report(new FitProgress("result", optimum.Evaluations + check.Evaluations, objective));
 
@@ -146,10 +146,10 @@ public static class LinearMixedModel
         double sigma2 = r2 / (deviance.Criterion == LmmCriterion.Reml ? n - p : n);
         double sigma = Math.Sqrt(sigma2);
 
-        var beta = PlsSolution.FixedEffects(factor);
-        var u = PlsSolution.SphericalModes(factor, beta);
+        var beta = PlsSolution.FixedEffects(factor, p);
+        var u = PlsSolution.SphericalModes(factor, beta, deviance.Gram.Layout);
         var b = PlsSolution.ConditionalModes(factor, map, u);
-        var unscaled = PlsSolution.UnscaledCovariance(factor);
+        var unscaled = PlsSolution.UnscaledCovariance(factor, p);
         var vcov = new double[p, p];
         for (int i = 0; i < p; i++)
         {
@@ -164,9 +164,9 @@ public static class LinearMixedModel
         var modes = new TermConditionalModes[terms.Count];
         Lazy<double[][]> inverseBlocks = new(() =>
         {
-            var copy = ProfiledDeviance.Create(gram, criterion);
-            copy.Evaluate(theta);
-            return [.. Enumerable.Range(0, terms.Count).Select(k => PlsSolution.InverseDiagonalBlocks(copy.Factor, copy.Map, k))];
+            var copy = deviance.Clone();
+            copy.EvaluateFull(theta);
+            return [.. Enumerable.Range(0, terms.Count).Select(k => PlsSolution.InverseDiagonalBlocks(copy.Factor, copy.Map, gram.Layout, k))];
         });
         for (int k = 0; k < terms.Count; k++)
         {

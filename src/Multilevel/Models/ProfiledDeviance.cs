@@ -20,18 +20,24 @@ public sealed class ProfiledDeviance
     private readonly BlockedFactor _factor;
     private readonly double[] _lastTheta;
     private bool _valid;
+    private readonly bool _forceSupernodal;
 
-    private ProfiledDeviance(GramMatrix gram, LmmCriterion criterion)
+    private ProfiledDeviance(GramMatrix gram, LmmCriterion criterion, bool forceSupernodal = false)
     {
         Gram = gram;
         Criterion = criterion;
+        _forceSupernodal = forceSupernodal;
         _map = new ThetaMap([.. gram.Layout.Terms.Select(t => t.Q)]);
-        _factor = new BlockedFactor(gram, _map);
+        _factor = new BlockedFactor(gram, _map, forceSupernodal);
         _lastTheta = new double[_map.Count];
     }
 
     /// <summary>Creates the deviance function of a Gram matrix.</summary>
-    public static ProfiledDeviance Create(GramMatrix gram, LmmCriterion criterion)
+    public static ProfiledDeviance Create(GramMatrix gram, LmmCriterion criterion) => Create(gram, criterion, false);
+
+    /// <summary>Creates the deviance function; <paramref name="forceSupernodal"/> holds filled-in blocks in the
+    /// supernodal factor whatever their size (tests).</summary>
+    internal static ProfiledDeviance Create(GramMatrix gram, LmmCriterion criterion, bool forceSupernodal)
     {
         ArgumentNullException.ThrowIfNull(gram);
         if (gram.Layout.TermCount == 0)
@@ -44,7 +50,7 @@ public sealed class ProfiledDeviance
         {
             throw new ModelSpecificationException($"{n} observations are too few for {p} fixed effects");
         }
-        return new ProfiledDeviance(gram, criterion);
+        return new ProfiledDeviance(gram, criterion, forceSupernodal);
     }
 
     /// <summary>The Gram matrix the function is built on.</summary>
@@ -84,7 +90,22 @@ public sealed class ProfiledDeviance
         if (theta.Length != _map.Count) throw new ArgumentException($"θ has {theta.Length} elements, expected {_map.Count}", nameof(theta));
         Evaluations++;
         theta.CopyTo(_lastTheta);
-        _valid = _factor.Update(theta);
+        _valid = _factor.Update(theta, full: false);
+        if (!_valid)
+        {
+            throw new ModelSpecificationException(
+                "the fixed-effects part of the model is not of full rank at this θ (a pivot of R_X is not positive): check for collinear predictors");
+        }
+        return Compose(_factor.LogDeterminantZ, _factor.LogDeterminantX, _factor.Ryy);
+    }
+
+    /// <summary>Evaluates at θ computing every block of L (for the solves after the optimum).</summary>
+    internal double EvaluateFull(ReadOnlySpan<double> theta)
+    {
+        if (theta.Length != _map.Count) throw new ArgumentException($"θ has {theta.Length} elements, expected {_map.Count}", nameof(theta));
+        Evaluations++;
+        theta.CopyTo(_lastTheta);
+        _valid = _factor.Update(theta, full: true);
         if (!_valid)
         {
             throw new ModelSpecificationException(
@@ -97,7 +118,7 @@ public sealed class ProfiledDeviance
     public Func<double[], double> AsFunction() => theta => Evaluate(theta);
 
     /// <summary>A fresh, independent copy sharing the (immutable) Gram matrix.</summary>
-    public ProfiledDeviance Clone() => new(Gram, Criterion);
+    public ProfiledDeviance Clone() => new(Gram, Criterion, _forceSupernodal);
 
     /// <summary>The penalised weighted residual sum of squares r² at the last evaluation.</summary>
     public double PenalizedResidualSumOfSquares => _factor.Ryy * _factor.Ryy;

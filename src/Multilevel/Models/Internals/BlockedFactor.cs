@@ -19,9 +19,12 @@ internal sealed class BlockedFactor
     private readonly int[]?[] _entryMap;
     private readonly double[][] _lambda;
     private readonly double[] _scratch;
+    private SupernodalTail? _tail;
+    private readonly bool _forceSupernodal;
 
-    public BlockedFactor(GramMatrix a, ThetaMap map)
+    public BlockedFactor(GramMatrix a, ThetaMap map, bool forceSupernodal = false)
     {
+        _forceSupernodal = forceSupernodal;
         _a = a;
         _map = map;
         _k = a.Layout.TermCount;
@@ -62,20 +65,42 @@ internal sealed class BlockedFactor
     public string DescribeStructure()
     {
         var parts = new List<string>();
+        int limit = _tail?.Start ?? _k + 1;
         for (int i = 0; i <= _k; i++)
         {
-            for (int j = 0; j <= i; j++) parts.Add($"L[{i},{j}]={this[i, j].Kind}");
+            for (int j = 0; j <= Math.Min(i, limit - 1); j++) parts.Add($"L[{i},{j}]={this[i, j].Kind}");
         }
+        if (_tail is not null) parts.Add(_tail.Describe());
         return string.Join(", ", parts);
     }
 
+    /// <summary>The supernodal trailing factor, when crossed factors fill in (null otherwise).</summary>
+    internal SupernodalTail? Tail => _tail;
+
     /// <summary>Sets L ← Λ(θ)ᵀ A Λ(θ) + I and factors it in place. False when a pivot is not positive (X rank deficient).</summary>
-    public bool Update(ReadOnlySpan<double> theta)
+    /// <param name="theta">θ.</param>
+    /// <param name="full">Compute every block of L (needed by the solves after the optimum). Without it, a scalar
+    /// crossed model with a supernodal tail skips the left block columns, which the deviance does not need.</param>
+    public bool Update(ReadOnlySpan<double> theta, bool full = true)
     {
         for (int k = 0; k < _k; k++) _map.FillLambda(k, theta, _lambda[k]);
+        if (!full && _tail is { HasScalarProducts: true } fast)
+        {
+            CopyScaled(fast.Start);
+            var (fail, logLeft) = fast.FastAssembleAndFactor(_lambda[0][0], t => _lambda[t][0]);
+            if (fail >= 0) return false;
+            var ff = fast.Factor;
+            int nzf = ff.RandomEffectNodes;
+            int pf = _a.Layout.FixedEffectCount;
+            LogDeterminantZ = 2 * (logLeft + ff.LogDiagonal(0, nzf));
+            LogDeterminantX = 2 * ff.LogDiagonal(nzf, nzf + pf);
+            Ryy = ff.Diagonal(nzf + pf);
+            return true;
+        }
         CopyScaled();
         int last = _k;
-        for (int j = 0; j <= last; j++)
+        int limit = _tail?.Start ?? last + 1;
+        for (int j = 0; j < limit; j++)
         {
             var ljj = this[j, j];
             for (int k = 0; k < j; k++)
@@ -92,9 +117,19 @@ internal sealed class BlockedFactor
             for (int i = j + 1; i <= last; i++) BlockKernels.RightDivideLowerTranspose(this[i, j], ljj);
         }
         double ldz = 0;
-        for (int k = 0; k < _k; k++) ldz += LogDiagonal(this[k, k], this[k, k].Rows);
+        for (int k = 0; k < Math.Min(limit, _k); k++) ldz += LogDiagonal(this[k, k], this[k, k].Rows);
+        int p = _a.Layout.FixedEffectCount;
+        if (_tail is not null)
+        {
+            if (_tail.AssembleAndFactor() >= 0) return false;
+            var f = _tail.Factor;
+            int nz = f.RandomEffectNodes;
+            LogDeterminantZ = 2 * (ldz + f.LogDiagonal(0, nz));
+            LogDeterminantX = 2 * f.LogDiagonal(nz, nz + p);
+            Ryy = f.Diagonal(nz + p);
+            return true;
+        }
         var xy = (DenseBlock)this[_k, _k];
-        int p = xy.Rows - 1;
         LogDeterminantZ = 2 * ldz;
         LogDeterminantX = 2 * LogDiagonal(xy, p);
         Ryy = xy[p, p];
@@ -156,10 +191,13 @@ internal sealed class BlockedFactor
         var xy = _a[last, last];
         _l[GramMatrix.Index(last, last)] = new DenseBlock(xy.Rows, xy.Columns);
 
+        TryTail();
+
         // product plans for the sparse targets
-        for (int j = 1; j < _k; j++)
+        int planLimit = _tail?.Start ?? _k;
+        for (int j = 1; j < planLimit; j++)
         {
-            for (int i = j + 1; i < _k; i++)
+            for (int i = j + 1; i < planLimit; i++)
             {
                 if (this[i, j] is not SparseBlock target) continue;
                 for (int k = 0; k < j; k++)
@@ -167,6 +205,124 @@ internal sealed class BlockedFactor
                     _plans[(i, j, k)] = MakePlan(target, (SparseBlock)this[i, k], (SparseBlock)this[j, k]);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// When a diagonal block J fills in (crossed factors), tries to hold blocks J.. as one supernodal sparse
+    /// factor; the blocks of L there become A-shaped staging blocks for the scaled copy of A.
+    /// </summary>
+    private void TryTail()
+    {
+        int start = -1;
+        for (int j = 1; j < _k; j++)
+        {
+            if (this[j, j] is DenseBlock)
+            {
+                start = j;
+                break;
+            }
+        }
+        if (start < 0) return;
+        var saved = (Block[])_l.Clone();
+        var savedMaps = (int[]?[])_entryMap.Clone();
+        for (int j = start; j <= _k; j++)
+        {
+            for (int i = j; i <= _k; i++)
+            {
+                int x = GramMatrix.Index(i, j);
+                _entryMap[x] = null;
+                _l[x] = _a[i, j] switch
+                {
+                    BlockDiagonalBlock d => new BlockDiagonalBlock(d.Levels, d.Q),
+                    SparseBlock sb => sb.WithSamePattern(),
+                    var other => new DenseBlock(other.Rows, other.Columns),
+                };
+            }
+        }
+        _tail = SupernodalTail.TryCreate(_a, start, (i, k) => this[i, k], (i, j) => this[i, j], _forceSupernodal);
+        if (_tail is null)
+        {
+            Array.Copy(saved, _l, _l.Length);
+            Array.Copy(savedMaps, _entryMap, _entryMap.Length);
+        }
+    }
+
+    // ---------------- access for the solves after the optimum ----------------
+
+    /// <summary>Element (r, c) of the [X y] diagonal block of L (r ≥ c).</summary>
+    public double XyEntry(int r, int c)
+    {
+        if (_tail is null) return ((DenseBlock)this[_k, _k])[r, c];
+        int nz = _tail.RandomEffectNodes;
+        return _tail.Factor[nz + r, nz + c];
+    }
+
+    /// <summary>Element (r, col) of the block L[K, term] ([X y] rows against the term's random effects).</summary>
+    public double XyRowEntry(int term, int r, int col)
+    {
+        if (_tail is null || term < _tail.Start) return ((DenseBlock)this[_k, term])[r, col];
+        var f = _tail.Factor;
+        return f[f.RandomEffectNodes + r, f.NewIndex(_tail.TermOffset(term) + col)];
+    }
+
+    /// <summary>x := L_Z⁻¹ x, where x is zero in the terms before <paramref name="startTerm"/> (per-term vectors).</summary>
+    public void SolveZ(double[][] x, int startTerm)
+    {
+        int limit = _tail?.Start ?? _k;
+        for (int i = startTerm; i < limit; i++)
+        {
+            for (int j = startTerm; j < i; j++) BlockSolves.MultiplySubtract(this[i, j], x[j], x[i]);
+            BlockSolves.SolveLower(this[i, i], x[i]);
+        }
+        if (_tail is null) return;
+        var f = _tail.Factor;
+        var y = new double[f.RandomEffectNodes];
+        int first = y.Length;
+        for (int i = _tail.Start; i < _k; i++)
+        {
+            for (int j = startTerm; j < _tail.Start; j++) BlockSolves.MultiplySubtract(this[i, j], x[j], x[i]);
+            int off = _tail.TermOffset(i);
+            for (int t = 0; t < x[i].Length; t++)
+            {
+                if (x[i][t] == 0) continue;
+                int nw = f.NewIndex(off + t);
+                y[nw] = x[i][t];
+                first = Math.Min(first, nw);
+            }
+        }
+        if (first < y.Length) f.SolveLowerZ(y, first);
+        for (int i = _tail.Start; i < _k; i++)
+        {
+            int off = _tail.TermOffset(i);
+            for (int t = 0; t < x[i].Length; t++) x[i][t] = y[f.NewIndex(off + t)];
+        }
+    }
+
+    /// <summary>x := L_Z⁻ᵀ x (per-term vectors).</summary>
+    public void SolveZTranspose(double[][] x)
+    {
+        int limit = _tail?.Start ?? _k;
+        if (_tail is not null)
+        {
+            var f = _tail.Factor;
+            var y = new double[f.RandomEffectNodes];
+            for (int i = _tail.Start; i < _k; i++)
+            {
+                int off = _tail.TermOffset(i);
+                for (int t = 0; t < x[i].Length; t++) y[f.NewIndex(off + t)] = x[i][t];
+            }
+            f.SolveLowerTransposeZ(y);
+            for (int i = _tail.Start; i < _k; i++)
+            {
+                int off = _tail.TermOffset(i);
+                for (int t = 0; t < x[i].Length; t++) x[i][t] = y[f.NewIndex(off + t)];
+            }
+        }
+        for (int j = limit - 1; j >= 0; j--)
+        {
+            for (int i = j + 1; i < _k; i++) BlockSolves.MultiplyTransposeSubtract(this[i, j], x[i], x[j]);
+            BlockSolves.SolveLowerTranspose(this[j, j], x[j]);
         }
     }
 
@@ -244,10 +400,10 @@ internal sealed class BlockedFactor
 
     // ---------------- L ← ΛᵀAΛ + I ----------------
 
-    private void CopyScaled()
+    private void CopyScaled(int fromColumn = 0)
     {
         int last = _k;
-        for (int j = 0; j < _k; j++)
+        for (int j = fromColumn; j < _k; j++)
         {
             int qj = _map.Q(j);
             var lamj = _lambda[j];

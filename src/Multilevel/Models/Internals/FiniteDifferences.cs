@@ -1,8 +1,10 @@
 namespace Multilevel.Models.Internals;
 
 /// <summary>
-/// Gradient and Hessian by central differences, as lme4's <c>deriv12</c> (step δ = 1e-4, no bounds): for
-/// each coordinate j two evaluations, for each pair i &lt; j four more.
+/// Gradient and Hessian by finite differences with lme4's step δ = 1e-4 (no bounds): the gradient and the
+/// diagonal of the Hessian by central differences (two evaluations per coordinate, as lme4's <c>deriv12</c>),
+/// an off-diagonal element from one more evaluation, f(x + δeᵢ + δeⱼ) − f(x + δeᵢ) − f(x + δeⱼ) + f(x) over δ²
+/// (lme4 spends four; the O(δ) error is immaterial to the convergence checks). 2n + n(n−1)/2 evaluations.
 /// </summary>
 internal static class FiniteDifferences
 {
@@ -22,21 +24,22 @@ internal static class FiniteDifferences
             foreach (var (index, shift) in moves) y[index] += shift;
             return f(y);
         }
+        var plus = new double[n];
         for (int j = 0; j < n; j++)
         {
             int cj = free[j];
             double fadd = At((cj, d));
             double fsub = At((cj, -d));
+            plus[j] = fadd;
             h[j, j] = (fadd - 2 * fx + fsub) / (d * d);
             g[j] = (fadd - fsub) / (2 * d);
+        }
+        for (int j = 0; j < n; j++)
+        {
             for (int i = 0; i < j; i++)
             {
-                int ci = free[i];
-                double faa = At((ci, d), (cj, d));
-                double fas = At((ci, d), (cj, -d));
-                double fsa = At((ci, -d), (cj, d));
-                double fss = At((ci, -d), (cj, -d));
-                double hij = (faa - fas - fsa + fss) / (4 * d * d);
+                double faa = At((free[i], d), (free[j], d));
+                double hij = (faa - plus[i] - plus[j] + fx) / (d * d);
                 h[i, j] = hij;
                 h[j, i] = hij;
             }

@@ -10,39 +10,43 @@ namespace Multilevel.Models.Internals;
 internal static class PlsSolution
 {
     /// <summary>β̂ from the [X y] diagonal block.</summary>
-    public static double[] FixedEffects(BlockedFactor f)
+    public static double[] FixedEffects(BlockedFactor f, int p)
     {
-        var xy = (DenseBlock)f[f.TermCount, f.TermCount];
-        int p = xy.Rows - 1;
+        var lxx = XBlock(f, p);
         var beta = new double[p];
-        for (int j = 0; j < p; j++) beta[j] = xy[p, j];
-        DenseKernels.SolveLowerTranspose(p, xy.Values, xy.Rows, beta);
+        for (int j = 0; j < p; j++) beta[j] = f.XyEntry(p, j);
+        DenseKernels.SolveLowerTranspose(p, lxx, p, beta);
         return beta;
     }
 
+    private static double[] XBlock(BlockedFactor f, int p)
+    {
+        var l = new double[p * p];
+        for (int c = 0; c < p; c++)
+        {
+            for (int r = c; r < p; r++) l[c * p + r] = f.XyEntry(r, c);
+        }
+        return l;
+    }
+
     /// <summary>Spherical random effects u per term (ℓ q values each, level-major).</summary>
-    public static double[][] SphericalModes(BlockedFactor f, ReadOnlySpan<double> beta)
+    public static double[][] SphericalModes(BlockedFactor f, ReadOnlySpan<double> beta, GramLayout layout)
     {
         int k = f.TermCount;
+        int p = beta.Length;
         var u = new double[k][];
         for (int j = 0; j < k; j++)
         {
-            var lxj = (DenseBlock)f[k, j];
-            int p = lxj.Rows - 1;
-            var r = new double[lxj.Columns];
+            var r = new double[layout.Terms[j].Levels * layout.Terms[j].Q];
             for (int c = 0; c < r.Length; c++)
             {
-                double s = lxj[p, c];
-                for (int t = 0; t < p; t++) s -= lxj[t, c] * beta[t];
+                double s = f.XyRowEntry(j, p, c);
+                for (int t = 0; t < p; t++) s -= f.XyRowEntry(j, t, c) * beta[t];
                 r[c] = s;
             }
             u[j] = r;
         }
-        for (int j = k - 1; j >= 0; j--)
-        {
-            for (int i = j + 1; i < k; i++) BlockSolves.MultiplyTransposeSubtract(f[i, j], u[i], u[j]);
-            BlockSolves.SolveLowerTranspose(f[j, j], u[j]);
-        }
+        f.SolveZTranspose(u);
         return u;
     }
 
@@ -71,18 +75,17 @@ internal static class PlsSolution
     }
 
     /// <summary>(R_XᵀR_X)⁻¹ = L_XX⁻ᵀ L_XX⁻¹, p × p column-major.</summary>
-    public static double[] UnscaledCovariance(BlockedFactor f)
+    public static double[] UnscaledCovariance(BlockedFactor f, int p)
     {
-        var xy = (DenseBlock)f[f.TermCount, f.TermCount];
-        int p = xy.Rows - 1;
+        var lxx = XBlock(f, p);
         var result = new double[p * p];
         var e = new double[p];
         for (int j = 0; j < p; j++)
         {
             Array.Clear(e);
             e[j] = 1;
-            DenseKernels.SolveLower(p, xy.Values, xy.Rows, e);
-            DenseKernels.SolveLowerTranspose(p, xy.Values, xy.Rows, e);
+            DenseKernels.SolveLower(p, lxx, p, e);
+            DenseKernels.SolveLowerTranspose(p, lxx, p, e);
             for (int i = 0; i < p; i++) result[j * p + i] = e[i];
         }
         return result;
@@ -92,14 +95,14 @@ internal static class PlsSolution
     /// For term k, the q × q diagonal blocks (column-major, level after level) of (L_Z L_Zᵀ)⁻¹: column (k, g, s) of
     /// L_Z⁻¹ by a forward solve that starts at block k, then the Gram matrix of the q columns of level g.
     /// </summary>
-    public static double[] InverseDiagonalBlocks(BlockedFactor f, ThetaMap map, int term)
+    public static double[] InverseDiagonalBlocks(BlockedFactor f, ThetaMap map, GramLayout layout, int term)
     {
         int k = f.TermCount;
         int q = map.Q(term);
-        int levels = f[term, term].Rows / q;
+        int levels = layout.Terms[term].Levels;
         var result = new double[levels * q * q];
         var x = new double[k][];
-        for (int i = term; i < k; i++) x[i] = new double[f[i, i].Rows];
+        for (int i = 0; i < k; i++) x[i] = new double[layout.Terms[i].Levels * layout.Terms[i].Q];
         // Columns of the same level are solved together: x_s = L⁻¹ e_(g, s), kept for the Gram products.
         var stacked = new double[q][][];
         for (int g = 0; g < levels; g++)
@@ -108,12 +111,7 @@ internal static class PlsSolution
             {
                 for (int i = term; i < k; i++) Array.Clear(x[i]);
                 x[term][g * q + s] = 1;
-                BlockSolves.SolveLower(f[term, term], x[term]);
-                for (int i = term + 1; i < k; i++)
-                {
-                    for (int j = term; j < i; j++) BlockSolves.MultiplySubtract(f[i, j], x[j], x[i]);
-                    BlockSolves.SolveLower(f[i, i], x[i]);
-                }
+                f.SolveZ(x, term);
                 stacked[s] = new double[k - term][];
                 for (int i = term; i < k; i++) stacked[s][i - term] = (double[])x[i].Clone();
             }

@@ -33,3 +33,41 @@ public class FitTests
         ReferenceAssert.Matches(fit, reference, tight);
     }
 }
+
+/// <summary>The convergence check warns only when something is wrong.</summary>
+public class ConvergenceWarningTests
+{
+    public static TheoryData<string> CleanModels() =>
+        [.. ReferenceModels.All.Where(c => Fixtures.Reference(c.ReferenceFile) is var r && (!r.TryGetProperty("lme4_warnings", out var w) || w.GetArrayLength() == 0)).Select(c => c.Name)];
+
+    [Theory]
+    [MemberData(nameof(CleanModels))]
+    public void NoWarningWhereLme4HadNone(string name)
+    {
+        var model = ReferenceModels.Get(name);
+        var fit = LinearMixedModel.Fit(model.Design(), new LinearMixedModelOptions { Criterion = model.Criterion });
+        Assert.Empty(fit.Warnings);
+        Assert.True(fit.Converged);
+        Assert.NotNull(fit.Gradient);
+    }
+
+    [Fact]
+    public void StoppingTheOptimiserEarlyRaisesTheGradientWarning()
+    {
+        var model = ReferenceModels.Get("sleepstudy_reml");
+        var options = new LinearMixedModelOptions { OptimizerSettings = new Multilevel.Numerics.Optimization.OptimizerOptions(InitialStep: 0.75, MaxEvaluations: 12) };
+        var fit = LinearMixedModel.Fit(model.Design(), options);
+        Assert.Contains(fit.Warnings, w => w.StartsWith("Model failed to converge with max|grad|", StringComparison.Ordinal));
+        Assert.False(fit.Converged);
+    }
+
+    [Fact]
+    public void SingularFitIsReportedAsSuch()
+    {
+        var fit = LinearMixedModel.Fit(ReferenceModels.Dyestuff("dyestuff2.csv"));
+        Assert.True(fit.IsSingular);
+        Assert.Equal(0.0, fit.Theta[0]);
+        Assert.Contains(fit.Warnings, w => w.StartsWith("boundary (singular) fit", StringComparison.Ordinal));
+        Assert.True(fit.Converged);
+    }
+}
