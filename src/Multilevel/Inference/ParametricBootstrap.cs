@@ -71,7 +71,7 @@ public static class ParametricBootstrap
         };
         var fitOptions = new LinearMixedModelOptions { Criterion = fit.Criterion, StartTheta = fit.Theta, SkipConvergenceCheck = true, CancellationToken = ct };
         var stopwatch = Stopwatch.StartNew();
-        Parallel.For(0, replicates, parallel, () => new Worker(context, fit.Criterion, design.Observations), (r, _, worker) =>
+        Parallel.For(0, replicates, parallel, () => new Worker(context, design.Observations), (r, _, worker) =>
         {
             var random = RandomStream.ForStream(seed, (ulong)r);
             simulator.Simulate(random, worker.Response);
@@ -79,13 +79,15 @@ public static class ParametricBootstrap
             var row = values.AsSpan(r * m, m);
             try
             {
-                var optimum = LinearMixedModel.Optimize(worker.Deviance, fitOptions);
+                // a new factor for each response (a factor may precompute products of the Gram blocks when built)
+                var deviance = ProfiledDeviance.Create(worker.Gram.Gram, fit.Criterion);
+                var optimum = LinearMixedModel.Optimize(deviance, fitOptions);
                 var theta = optimum.Final;
-                worker.Deviance.Evaluate(theta);
-                double n = worker.Deviance.Gram.Observations;
-                double r2 = worker.Deviance.PenalizedResidualSumOfSquares;
+                deviance.EvaluateFull(theta);
+                double n = deviance.Gram.Observations;
+                double r2 = deviance.PenalizedResidualSumOfSquares;
                 double sigma = Math.Sqrt(r2 / (fit.Criterion == LmmCriterion.Reml ? n - design.X.Columns : n));
-                var beta = PlsSolution.FixedEffects(worker.Deviance.Factor);
+                var beta = PlsSolution.FixedEffects(deviance.Factor, design.X.Columns);
                 Statistics(theta, sigma, beta, vp, design, moments).CopyTo(row);
             }
             catch (MultilevelException)
@@ -119,16 +121,13 @@ public static class ParametricBootstrap
 
     private sealed class Worker
     {
-        public Worker(FitContext context, LmmCriterion criterion, int n)
+        public Worker(FitContext context, int n)
         {
             Gram = new ResponseGram(context.Gram, context.Fit.Design);
-            Deviance = ProfiledDeviance.Create(Gram.Gram, criterion);
             Response = new double[n];
         }
 
         public ResponseGram Gram { get; }
-
-        public ProfiledDeviance Deviance { get; }
 
         public double[] Response { get; }
     }

@@ -25,8 +25,9 @@ public static class GramResponseUpdate
 
 /// <summary>
 /// A private copy of the y-dependent blocks of a Gram matrix that can be overwritten with a new response in place
-/// (one per thread of a bootstrap): <see cref="Gram"/> shares every other block with the original, and a
-/// <see cref="ProfiledDeviance"/> built on it sees each new response at its next evaluation.
+/// (one per thread of a bootstrap): <see cref="Gram"/> shares every other block with the original. Build the
+/// <see cref="ProfiledDeviance"/> after setting the response: a factor may precompute θ-free products of A's blocks
+/// when it is built (the supernodal tail does), so an existing one would not see a new response.
 /// </summary>
 internal sealed class ResponseGram
 {

@@ -46,6 +46,28 @@ public class BootstrapTests
         for (int j = 0; j < full.FixedEffects.Length; j++) Assert.Equal(full.FixedEffects[j], refit.FixedEffects[j], 9);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void InPlaceResponseUpdatesReachTheFactor(bool supernodal)
+    {
+        // crossed terms (penicillin), with the blocked and the supernodal factor: two responses in turn through
+        // one ResponseGram give the fits of the two designs (a factor built after each update)
+        var design = ReferenceModels.Penicillin();
+        var fit = LinearMixedModel.Fit(design);
+        var sim = LinearMixedModelSimulator.FromFit(fit);
+        var gram = new Multilevel.Models.ResponseGram(LinearMixedModel.CreateDeviance(design).Gram, design);
+        foreach (ulong seed in new ulong[] { 1, 2 })
+        {
+            var y = sim.Simulate(seed);
+            gram.SetResponse(y);
+            var dev = ProfiledDeviance.Create(gram.Gram, LmmCriterion.Reml, supernodal);
+            var opt = LinearMixedModel.Optimize(dev);
+            var full = LinearMixedModel.Fit(design with { Response = new Response(design.Response.Name, y) });
+            Assert.Equal(full.Objective, opt.FinalObjective, 7);
+        }
+    }
+
     [Fact]
     public void SameSeedSameReplicatesWhateverTheThreadCount()
     {

@@ -1,6 +1,5 @@
 using Multilevel.Models;
 using Multilevel.Models.Internals;
-using Multilevel.Numerics;
 
 namespace Multilevel.Inference.Internals;
 
@@ -23,8 +22,8 @@ internal sealed class LmmEvaluator
 
     public int FixedEffectCount => Deviance.Gram.Layout.FixedEffectCount;
 
-    /// <summary>Factors L at θ; returns the profiled criterion of <see cref="Deviance"/>.</summary>
-    public double Update(ReadOnlySpan<double> theta) => Deviance.Evaluate(theta);
+    /// <summary>Factors L at θ (every block, for the solves); returns the profiled criterion of <see cref="Deviance"/>.</summary>
+    public double Update(ReadOnlySpan<double> theta) => Deviance.EvaluateFull(theta);
 
     /// <summary>
     /// −2 log-likelihood at (θ, σ) with β at its conditional optimum β̂(θ): log|L_Z|² − Σ log w + r²/σ² + n log(2πσ²).
@@ -55,22 +54,28 @@ internal sealed class LmmEvaluator
         criterion == LmmCriterion.Reml ? RemlDeviance(theta, sigma) : MlDeviance(theta, sigma);
 
     /// <summary>β̂ at the last update.</summary>
-    public double[] FixedEffects() => PlsSolution.FixedEffects(Deviance.Factor);
+    public double[] FixedEffects() => PlsSolution.FixedEffects(Deviance.Factor, FixedEffectCount);
 
     /// <summary>(R_XᵀR_X)⁻¹ at the last update, p × p column-major.</summary>
-    public double[] UnscaledCovariance() => PlsSolution.UnscaledCovariance(Deviance.Factor);
+    public double[] UnscaledCovariance() => PlsSolution.UnscaledCovariance(Deviance.Factor, FixedEffectCount);
 
     /// <summary>Element (j, j) of (R_XᵀR_X)⁻¹ at the last update: ‖L_XX⁻¹ e_j‖².</summary>
     public double UnscaledVariance(int j)
     {
-        var xy = (DenseBlock)Deviance.Factor[Deviance.Factor.TermCount, Deviance.Factor.TermCount];
-        int p = xy.Rows - 1;
+        var f = Deviance.Factor;
+        int p = FixedEffectCount;
         var e = new double[p];
         e[j] = 1;
-        DenseKernels.SolveLower(p, xy.Values, xy.Rows, e);
-        double s = 0;
-        for (int i = 0; i < p; i++) s += e[i] * e[i];
-        return s;
+        // forward solve with the p × p X block of L (lower), read entry by entry
+        for (int r = 0; r < p; r++)
+        {
+            double s = e[r];
+            for (int c = 0; c < r; c++) s -= f.XyEntry(r, c) * e[c];
+            e[r] = s / f.XyEntry(r, r);
+        }
+        double sum = 0;
+        for (int i = 0; i < p; i++) sum += e[i] * e[i];
+        return sum;
     }
 
     /// <summary>
@@ -80,7 +85,7 @@ internal sealed class LmmEvaluator
     /// </summary>
     public double MlDevianceWithFixedEffect(ReadOnlySpan<double> theta, int j, double value)
     {
-        Deviance.Evaluate(theta);
+        Deviance.EvaluateFull(theta);
         var beta = FixedEffects();
         double v = UnscaledVariance(j);
         double d = value - beta[j];
