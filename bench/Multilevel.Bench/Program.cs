@@ -1,4 +1,12 @@
 // Benchmarks: `dotnet run -c Release --project bench/Multilevel.Bench -- <suite> [options]`.
-if (args.Length > 0 && args[0] == "lmm") Multilevel.Bench.Lmm.LmmBench.Run(args[1..]);
-else if (args.Length > 0 && args[0] == "inference") Multilevel.Bench.Inference.InferenceBench.Run(args[1..]);
-else System.Console.WriteLine("usage: Multilevel.Bench lmm [insteval|sim1m|small|all] [--data DIR] [--export DIR] | inference [--replicates N] [--threads T]");
+// One line per suite; keep the list sorted.
+var suites = new Dictionary<string, Action<string[]>>
+{
+    ["design"] = Multilevel.Bench.DesignBench.Run,
+    ["inference"] = Multilevel.Bench.Inference.InferenceBench.Run,
+    ["kernels"] = Multilevel.Bench.KernelBench.Run,
+    ["lmm"] = Multilevel.Bench.Lmm.LmmBench.Run,
+    ["micro"] = _ => Multilevel.Bench.MicroKernelBench.Run(),
+};
+if (args.Length > 0 && suites.TryGetValue(args[0], out var run)) run(args[1..]);
+else System.Console.WriteLine($"usage: Multilevel.Bench <{string.Join("|", suites.Keys)}> [options]");

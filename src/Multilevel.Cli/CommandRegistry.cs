@@ -11,5 +11,6 @@ internal static class CommandRegistry
         yield return DatasetsCommand.Create();
         yield return DescribeCommand.Create();
         yield return CrosstabCommand.Create();
+        yield return FormulaCommand.Create();
     }
 }

@@ -42,6 +42,18 @@ public sealed record ModelDesign
 
     /// <summary>Messages produced while building the design (aliased columns dropped, rows dropped ...).</summary>
     public IReadOnlyList<string> Messages { get; init; } = [];
+
+    /// <summary>The expanded formula the design was built from (terms, variables, random-effects terms as
+    /// written), or null for a design assembled by hand.</summary>
+    public Formulas.FormulaTerms? Terms { get; init; }
+
+    /// <summary>Labels of the fixed-effects terms in R's order (<c>attr(terms, "term.labels")</c>).</summary>
+    public IReadOnlyList<string> FixedTermLabels { get; init; } = [];
+
+    /// <summary>For each column of <see cref="X"/> (after dropping aliased columns), its term: 0 for the
+    /// intercept, t for <c>FixedTermLabels[t − 1]</c> (R's <c>attr(model.matrix, "assign")</c>). Empty for a
+    /// design assembled by hand.</summary>
+    public IReadOnlyList<int> Assign { get; init; } = [];
 }
 
 /// <summary>A factor absorbed as fixed effects: per used row the level index.</summary>

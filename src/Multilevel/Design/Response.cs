@@ -8,4 +8,5 @@ namespace Multilevel.Design;
 /// <param name="Name">The response expression as written, e.g. <c>mathach</c> or <c>cbind(incidence, size - incidence)</c>.</param>
 /// <param name="Values">One value per used row.</param>
 /// <param name="Trials">Binomial totals per row, when the response is <c>cbind(...)</c>; otherwise null.</param>
-public sealed record Response(string Name, double[] Values, double[]? Trials = null);
+/// <param name="Levels">For a factor response: its levels; the first is 0, the others 1 (R's <c>glm</c>). Otherwise null.</param>
+public sealed record Response(string Name, double[] Values, double[]? Trials = null, IReadOnlyList<string>? Levels = null);

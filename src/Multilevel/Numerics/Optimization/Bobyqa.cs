@@ -17,7 +17,9 @@ namespace Multilevel.Numerics.Optimization;
 /// <see cref="OptimizerReturnCode.MaxEvaluationsReached"/> at the evaluation limit and with
 /// <see cref="OptimizerReturnCode.RoundingLimited"/> when rounding errors stop progress. The start
 /// is the first evaluation and may lie on a bound; bounds may be infinite; a parameter whose two bounds are
-/// equal is held fixed. With a single parameter the model is the parabola through three points and
+/// equal is held fixed. At convergence, parameters within 10 ρ_end of a bound are tried on the bound (one
+/// evaluation) and kept there if the objective is not higher, so that a minimum on a bound — a singular fit,
+/// θ = 0 — is reported exactly. With a single parameter the model is the parabola through three points and
 /// the method is a safeguarded parabolic search.
 /// </para>
 /// <para>
@@ -76,6 +78,10 @@ public sealed class Bobyqa : IBoundedOptimizer
         }
         var solver = new BobyqaSolver(problem, m, rhoBeg, rhoEnd);
         var (code, message) = solver.Run(f0);
+        if (code == OptimizerReturnCode.Converged && problem.TrySnapToBounds(10 * rhoEnd))
+        {
+            message += "; parameters within 10 ρ_end of a bound were put on it, which did not raise the objective";
+        }
         return problem.Summarise(Name, start, f0, code, message);
     }
 }

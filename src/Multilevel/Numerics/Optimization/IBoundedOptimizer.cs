@@ -54,8 +54,9 @@ public interface IBoundedOptimizer
 /// </param>
 /// <param name="MaxEvaluations">Largest number of objective evaluations. Default 10,000.</param>
 /// <param name="FunctionTolerance">
-/// Nelder–Mead only: stop when the objective values at the vertices of the simplex span less than this
-/// (absolute). Default 1e-12. BOBYQA stops on the trust-region radius alone.
+/// Nelder–Mead only: a run stops when the objective values at the vertices of the simplex span less than
+/// this times max(1, |f|), and a restart that lowers the best value by no more than that ends the
+/// minimisation. Default 1e-12. BOBYQA stops on the trust-region radius alone.
 /// </param>
 /// <param name="InterpolationPoints">
 /// BOBYQA only: number m of interpolation points of the quadratic model, between n + 2 and

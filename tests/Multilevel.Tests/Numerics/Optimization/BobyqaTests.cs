@@ -366,6 +366,36 @@ public class BobyqaTests(ITestOutputHelper output)
         for (int i = 0; i < 2; i++) Assert.Equal(theta[i], r.Final[i], 2e-4);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void TenParameterLmm_MeetsLme4sConvergenceTestAndAgreesWithNelderMead(int zeroColumns)
+    {
+        // A 4 × 4 random-effects covariance (θ: 10, six of them unbounded); with zeroColumns = 3 the truth has
+        // rank one and the fit is singular, with diagonal θ on the bound 0. Judged without our own output: lme4's check.conv.grad test
+        // (|∂d/∂θ| < 0.002, differences one-sided at the bound), the sign of the gradient at active bounds, and
+        // the same minimum from Nelder–Mead.
+        var dev = DenseLmmDeviance.SimulatedVectorTerm(42, zeroColumns, reml: false);
+        var upper = NoUpper(dev.ThetaLength);
+        var r = bobyqa.Minimize(dev.Evaluate, dev.Start, dev.Lower, upper, new OptimizerOptions());
+        Log($"10-θ simulated LMM, {zeroColumns} zero columns", r);
+        output.WriteLine($"θ = [{string.Join(", ", r.Final.Select(v => v.ToString("G4", CultureInfo.InvariantCulture)))}]");
+        Assert.True(r.Converged);
+        var d = Multilevel.Numerics.NumericalDerivatives.Gradient(dev.Evaluate, r.Final, default, dev.Lower, upper, r.FinalObjective);
+        for (int i = 0; i < dev.ThetaLength; i++)
+        {
+            bool atBound = r.Final[i] == dev.Lower[i];
+            if (atBound) Assert.True(d.Gradient[i] > -0.002, $"θ[{i}] on its bound with gradient {d.Gradient[i]}");
+            else Assert.True(Math.Abs(d.Gradient[i]) < 0.002, $"θ[{i}] = {r.Final[i]} with gradient {d.Gradient[i]}");
+        }
+        if (zeroColumns > 0) Assert.Contains(r.Final.Select((v, i) => (v, i)), t => t.v == 0 && dev.Lower[t.i] == 0);
+        var nm = new NelderMead().Minimize(dev.Evaluate, dev.Start, dev.Lower, upper, new OptimizerOptions());
+        output.WriteLine($"Nelder-Mead: {nm.Evaluations} evaluations, f = {nm.FinalObjective:G12}");
+        Assert.True(r.FinalObjective <= nm.FinalObjective + 1e-8 * Math.Abs(nm.FinalObjective));
+        Assert.True(Math.Abs(r.FinalObjective - nm.FinalObjective) < 1e-6 * Math.Abs(nm.FinalObjective));
+        Assert.True(r.Evaluations < nm.Evaluations);
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Contract: return codes, determinism, cancellation, progress, validation
 

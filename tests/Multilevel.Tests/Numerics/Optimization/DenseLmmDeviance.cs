@@ -225,6 +225,42 @@ internal sealed class DenseLmmDeviance
         return new DenseLmmDeviance(y, x, terms, reml);
     }
 
+    /// <summary>
+    /// Simulated y ~ 1 + x1 + x2 + x3 + (1 + x1 + x2 + x3 | g): 20 groups of 15, a 4 × 4 random-effects
+    /// covariance (θ: 10), its factor's last <paramref name="zeroColumns"/> columns zero (a singular truth).
+    /// </summary>
+    public static DenseLmmDeviance SimulatedVectorTerm(int seed, int zeroColumns, bool reml)
+    {
+        var rng = new Random(seed);
+        double Normal()
+        {
+            double u1 = 1 - rng.NextDouble(), u2 = rng.NextDouble();
+            return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+        }
+        const int groups = 20, per = 15, k = 4;
+        double[,] factor = { { 1.0, 0, 0, 0 }, { 0.3, 0.6, 0, 0 }, { -0.2, 0.1, 0.4, 0 }, { 0.1, 0.2, -0.1, 0.3 } };
+        for (int c = k - zeroColumns; c < k; c++)
+        {
+            for (int r = 0; r < k; r++) factor[r, c] = 0;
+        }
+        var y = new List<double>();
+        var x = new List<double[]>();
+        var g = new List<int>();
+        for (int j = 0; j < groups; j++)
+        {
+            var e = Enumerable.Range(0, k).Select(_ => Normal()).ToArray();
+            var b = Enumerable.Range(0, k).Select(r => Enumerable.Range(0, k).Sum(c => factor[r, c] * e[c])).ToArray();
+            for (int i = 0; i < per; i++)
+            {
+                var row = new[] { 1.0, Normal(), Normal(), Normal() };
+                y.Add(2 + 0.5 * row[1] - 0.3 * row[2] + 0.2 * row[3] + Enumerable.Range(0, k).Sum(t => b[t] * row[t]) + 0.8 * Normal());
+                x.Add(row);
+                g.Add(j);
+            }
+        }
+        return new DenseLmmDeviance(y.ToArray(), x.ToArray(), new List<(int[], int, double[][])> { (g.ToArray(), groups, x.ToArray()) }, reml);
+    }
+
     /// <summary>Yield ~ 1 + (1|Batch) on dyestuff.csv or dyestuff2.csv (θ: 1).</summary>
     public static DenseLmmDeviance Dyestuff(bool reml, string file = "dyestuff.csv")
     {

@@ -166,6 +166,40 @@ internal sealed class BoundedProblem
         return worstFinite + 10 * spread;
     }
 
+    /// <summary>
+    /// After convergence: tries the best point with every parameter that lies within <paramref name="tolerance"/>
+    /// of a bound placed on that bound (one evaluation), and keeps it if its value is not higher. An optimiser
+    /// cannot resolve distances below its final step, so a minimum on a bound (a singular fit, θ = 0) otherwise
+    /// ends a fraction of that step inside.
+    /// </summary>
+    /// <returns>True when the point on the bounds was kept.</returns>
+    public bool TrySnapToBounds(double tolerance)
+    {
+        if (Exhausted || !double.IsFinite(BestValue)) return false;
+        var x = (double[])BestPoint.Clone();
+        bool any = false;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (x[i] > Lower[i] && x[i] - Lower[i] <= tolerance)
+            {
+                x[i] = Lower[i];
+                any = true;
+            }
+            else if (x[i] < Upper[i] && Upper[i] - x[i] <= tolerance)
+            {
+                x[i] = Upper[i];
+                any = true;
+            }
+        }
+        if (!any) return false;
+        double best = BestValue;
+        double f = Evaluate(x, out bool finite);
+        if (!finite || f > best) return false;
+        BestValue = f;
+        BestPoint = x;
+        return true;
+    }
+
     /// <summary>Builds the summary of a run from the best point found.</summary>
     public OptSummary Summarise(string optimizer, double[] fullStart, double initialObjective, OptimizerReturnCode code, string message)
     {

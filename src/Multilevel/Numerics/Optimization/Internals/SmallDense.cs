@@ -87,6 +87,7 @@ internal static class SmallDense
     }
 
     /// <summary>Dot product of two spans.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         double s = 0;
