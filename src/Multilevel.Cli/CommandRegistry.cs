@@ -12,5 +12,6 @@ internal static class CommandRegistry
         yield return DescribeCommand.Create();
         yield return CrosstabCommand.Create();
         yield return FormulaCommand.Create();
+        yield return SimulateCommand.Create();
     }
 }
