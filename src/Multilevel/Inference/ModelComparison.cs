@@ -51,7 +51,9 @@ public sealed record LikelihoodRatioTest(int From, int To, double ChiSquare, int
 /// <param name="RefitMl">True when REML fits were refitted by ML.</param>
 /// <param name="Tests">Tests between consecutive models.</param>
 /// <param name="Notes">Human-readable notes.</param>
-public sealed record ModelComparisonResult(IReadOnlyList<ComparedModel> Models, bool RefitMl, IReadOnlyList<LikelihoodRatioTest> Tests, IReadOnlyList<string> Notes);
+/// <param name="Fits">In table order, each model's fit as given or fitted by its criterion, before any ML refit (null for a
+/// model without random effects): their variance components are the ones to decompose.</param>
+public sealed record ModelComparisonResult(IReadOnlyList<ComparedModel> Models, bool RefitMl, IReadOnlyList<LikelihoodRatioTest> Tests, IReadOnlyList<string> Notes, IReadOnlyList<LinearMixedModelFit?> Fits);
 
 /// <summary>
 /// Compares nested models fitted to the same rows, as lme4's <c>anova(m1, m2, …)</c>: a table of AIC, BIC,
@@ -95,6 +97,7 @@ public static class ModelComparison
                 "rows with missing values in a variable that only some models use are dropped from those models only; drop them from the data first");
         }
         var notes = new List<string>();
+        var given = entries.Select(e => e.Fit).ToList();
         bool anyReml = entries.Any(e => e.Fit is { Criterion: LmmCriterion.Reml });
         bool anyOls = entries.Any(e => e.Fit is null);
         bool fixedDiffer = entries.Select(e => string.Join("\u0001", e.Design.X.ColumnNames)).Distinct().Count() > 1;
@@ -105,9 +108,11 @@ public static class ModelComparison
         }
         if (refitMl)
         {
-            notes.Add(fixedDiffer || anyOls
+            notes.Add(fixedDiffer
                 ? "refitted the REML fits by ML: their fixed effects differ, and REML likelihoods of different fixed effects are not comparable (as lme4's anova)"
-                : "refitted the REML fits by ML (as lme4's anova default)");
+                : anyOls
+                    ? "refitted the REML fits by ML: a model without random effects enters with its ML (OLS) likelihood (as lm in lme4's anova)"
+                    : "refitted the REML fits by ML (as lme4's anova default)");
             for (int i = 0; i < entries.Count; i++)
             {
                 if (entries[i].Fit is { Criterion: LmmCriterion.Reml } f)
@@ -124,7 +129,8 @@ public static class ModelComparison
         if (entries.Any(e => e.Fit is { Converged: false })) notes.Add("some fits did not converge: their likelihoods may be too low");
 
         // lme4's order: by number of parameters (stable)
-        var ordered = entries.Select((e, i) => (e, i)).OrderBy(p => p.e.Parameters).ThenBy(p => p.i).Select(p => p.e).ToList();
+        var order = entries.Select((e, i) => (e, i)).OrderBy(p => p.e.Parameters).ThenBy(p => p.i).Select(p => p.i).ToList();
+        var ordered = order.Select(i => entries[i]).ToList();
         var models = ordered.Select(e =>
         {
             double n = e.Design.Observations;
@@ -140,7 +146,7 @@ public static class ModelComparison
             var (boundaryP, boundaryNote) = BoundaryTest(ordered[i - 1].Design, ordered[i].Design, chisq, df);
             tests.Add(new LikelihoodRatioTest(i - 1, i, chisq, df, p, boundaryP, boundaryNote));
         }
-        return new ModelComparisonResult(models, refitMl, tests, notes);
+        return new ModelComparisonResult(models, refitMl, tests, notes, [.. order.Select(i => given[i])]);
     }
 
     /// <summary>P(χ²_df &gt; x) (0 degrees of freedom: a point mass at 0).</summary>
@@ -175,7 +181,7 @@ public static class ModelComparison
         {
             if (added.Q != 1) return (null, null);
             k = 0;
-            what = $"the variance of ({added.ColumnNames[0]}|{added.GroupName})";
+            what = $"the variance of ({(added.ColumnNames[0] == "(Intercept)" ? "1" : "0 + " + added.ColumnNames[0])}|{added.GroupName})";
         }
         else if (remaining.Count == 1)
         {
