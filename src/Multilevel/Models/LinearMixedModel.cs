@@ -1,3 +1,4 @@
+using Multilevel.Data;
 using Multilevel.Design;
 using Multilevel.Models.Internals;
 using Multilevel.Numerics.Optimization;
@@ -13,6 +14,32 @@ namespace Multilevel.Models;
 /// </summary>
 public static class LinearMixedModel
 {
+    /// <summary>
+    /// Fits <paramref name="formula"/> (lme4 syntax, e.g. <c>Reaction ~ Days + (Days | Subject)</c>) to
+    /// <paramref name="data"/>: builds the design, the deviance function, optimises it and returns the fit.
+    /// </summary>
+    /// <exception cref="Formulas.FormulaException">The formula has a syntax error.</exception>
+    /// <exception cref="ModelSpecificationException">The model cannot be fitted (no random-effects term, a grouping
+    /// factor with one level, more random effects than observations …).</exception>
+    public static LinearMixedModelFit Fit(string formula, Frame data, LinearMixedModelOptions options = default)
+    {
+        var design = BuildDesign(formula, data, options);
+        return Fit(design, options).WithTrainingData(data, DesignOptionsOf(options));
+    }
+
+    /// <summary>Step 0: the design of <paramref name="formula"/> on <paramref name="data"/> (lme4's <c>lFormula</c>).</summary>
+    public static ModelDesign BuildDesign(string formula, Frame data, LinearMixedModelOptions options = default)
+    {
+        ArgumentNullException.ThrowIfNull(formula);
+        ArgumentNullException.ThrowIfNull(data);
+        options.CancellationToken.ThrowIfCancellationRequested();
+        options.Progress?.Report(new FitProgress("design", 0, double.NaN));
+        return DesignBuilder.Build(formula, data, DesignOptionsOf(options));
+    }
+
+    private static DesignOptions DesignOptionsOf(in LinearMixedModelOptions options) =>
+        (options.Design ?? DesignOptions.Default) with { Response = ResponseKind.Numeric };
+
     /// <summary>Fits the model of a design.</summary>
     public static LinearMixedModelFit Fit(ModelDesign design, LinearMixedModelOptions options = default)
     {

@@ -1,4 +1,6 @@
+using Multilevel.Data;
 using Multilevel.Design;
+using Multilevel.Models.Internals;
 using Multilevel.Numerics.Optimization;
 
 namespace Multilevel.Models;
@@ -9,6 +11,9 @@ namespace Multilevel.Models;
 /// </summary>
 public sealed class LinearMixedModelFit
 {
+    private Frame? _training;
+    private DesignOptions _designOptions = DesignOptions.Default;
+
     internal LinearMixedModelFit(ModelDesign design, LinearMixedModelFitParts parts)
     {
         Design = design;
@@ -38,6 +43,32 @@ public sealed class LinearMixedModelFit
         Gradient = parts.Gradient;
         Hessian = parts.Hessian;
         PenalizedResidualSumOfSquares = parts.PenalizedResidualSumOfSquares;
+    }
+
+    internal LinearMixedModelFit WithTrainingData(Frame data, DesignOptions options)
+    {
+        _training = data;
+        _designOptions = options;
+        return this;
+    }
+
+    /// <summary>
+    /// Predictions for new rows (lme4's <c>predict(fit, newdata, re.form, allow.new.levels)</c>): Xβ̂ (+ offset),
+    /// plus each term's conditional mode for the row's level when <paramref name="includeRandomEffects"/>. Factors
+    /// keep the fitted data's levels and contrasts; the response column is not needed. Rows with a missing
+    /// predictor get NaN. Available for fits made from a formula and a data frame.
+    /// </summary>
+    /// <param name="newData">The rows to predict.</param>
+    /// <param name="includeRandomEffects">Conditional (true, lme4's default) or population (false) predictions.</param>
+    /// <param name="newLevels">For an unseen level of a grouping factor: the population prediction for that term, or an error.</param>
+    public double[] Predict(Frame newData, bool includeRandomEffects = true, NewLevels newLevels = NewLevels.Population)
+    {
+        ArgumentNullException.ThrowIfNull(newData);
+        if (_training is null)
+        {
+            throw new InvalidOperationException("this fit was made from a design, not from a formula and data: fit with LinearMixedModel.Fit(formula, data) to predict on new data");
+        }
+        return LmmPrediction.Predict(this, _training, newData, includeRandomEffects, newLevels, _designOptions);
     }
 
     /// <summary>The design the model was fitted to (rows used, X, random-effects terms).</summary>

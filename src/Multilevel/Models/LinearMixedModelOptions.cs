@@ -1,3 +1,4 @@
+using Multilevel.Design;
 using Multilevel.Numerics.Optimization;
 
 namespace Multilevel.Models;
@@ -11,6 +12,9 @@ public readonly record struct LinearMixedModelOptions
 {
     /// <summary>REML (default) or ML.</summary>
     public LmmCriterion Criterion { get; init; }
+
+    /// <summary>Options of the design step (prior weights and offset columns, contrasts, rank tolerance); null: R's defaults.</summary>
+    public DesignOptions? Design { get; init; }
 
     /// <summary>BOBYQA (default) or Nelder–Mead; ignored when <see cref="CustomOptimizer"/> is set.</summary>
     public LmmOptimizer Optimizer { get; init; }

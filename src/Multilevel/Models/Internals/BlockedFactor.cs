@@ -121,7 +121,7 @@ internal sealed class BlockedFactor
         int p = _a.Layout.FixedEffectCount;
         if (_tail is not null)
         {
-            if (_tail.AssembleAndFactor() >= 0) return false;
+            if (_tail.AssembleAndFactor(_lambda[0][0], t => _lambda[t][0]) >= 0) return false;
             var f = _tail.Factor;
             int nz = f.RandomEffectNodes;
             LogDeterminantZ = 2 * (ldz + f.LogDiagonal(0, nz));
@@ -328,8 +328,9 @@ internal sealed class BlockedFactor
 
     private Block ChooseOffDiagonal(int i, int j, SparseBlock aij)
     {
+        if (j == 0) return aij.WithSamePattern();
+        if (this[j, j] is DenseBlock) return new DenseBlock(aij.Rows, aij.Columns);
         var dense = new DenseBlock(aij.Rows, aij.Columns);
-        if (this[j, j] is DenseBlock) return dense;
         var keys = new HashSet<long>();
         for (int c = 0; c < aij.ColumnLevels; c++)
         {

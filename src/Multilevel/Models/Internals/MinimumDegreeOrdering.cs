@@ -10,19 +10,51 @@ namespace Multilevel.Models.Internals;
 /// </summary>
 internal static class MinimumDegreeOrdering
 {
-    /// <summary>Orders nodes 0..n−1 given the lower or full adjacency (i ≠ j pairs).</summary>
-    /// <returns>Elimination order (new → old) and, per old node, the old nodes of its L column below the diagonal.</returns>
-    public static (int[] Order, int[][] Structure) Order(int n, IEnumerable<(int, int)> edges)
+    /// <summary>The adjacency of n nodes as bit sets, filled edge by edge or clique by clique.</summary>
+    public sealed class Graph
     {
-        int words = (n + 63) >> 6;
-        var adj = new ulong[n][];
-        for (int v = 0; v < n; v++) adj[v] = new ulong[words];
-        foreach (var (a, b) in edges)
+        internal readonly ulong[][] Adjacency;
+
+        public Graph(int n)
         {
-            if (a == b) continue;
-            adj[a][b >> 6] |= 1UL << (b & 63);
-            adj[b][a >> 6] |= 1UL << (a & 63);
+            Nodes = n;
+            int words = (n + 63) >> 6;
+            Adjacency = new ulong[n][];
+            for (int v = 0; v < n; v++) Adjacency[v] = new ulong[words];
         }
+
+        public int Nodes { get; }
+
+        public void Edge(int a, int b)
+        {
+            if (a == b) return;
+            Adjacency[a][b >> 6] |= 1UL << (b & 63);
+            Adjacency[b][a >> 6] |= 1UL << (a & 63);
+        }
+
+        /// <summary>Joins the listed nodes pairwise.</summary>
+        public void Clique(ReadOnlySpan<int> nodes)
+        {
+            for (int x = 0; x < nodes.Length; x++)
+            {
+                var ax = Adjacency[nodes[x]];
+                for (int y = 0; y < nodes.Length; y++)
+                {
+                    int b = nodes[y];
+                    ax[b >> 6] |= 1UL << (b & 63);
+                }
+                ax[nodes[x] >> 6] &= ~(1UL << (nodes[x] & 63));
+            }
+        }
+    }
+
+    /// <summary>Orders the nodes of a graph (which it consumes).</summary>
+    /// <returns>Elimination order (new → old) and, per old node, the old nodes of its L column below the diagonal.</returns>
+    public static (int[] Order, int[][] Structure) Order(Graph graph)
+    {
+        int n = graph.Nodes;
+        int words = (n + 63) >> 6;
+        var adj = graph.Adjacency;
         var degree = new int[n];
         for (int v = 0; v < n; v++) degree[v] = PopCount(adj[v]);
         var done = new bool[n];

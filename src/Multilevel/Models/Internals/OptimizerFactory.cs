@@ -8,6 +8,7 @@ internal static class OptimizerFactory
     public static IBoundedOptimizer Create(LmmOptimizer which) => which switch
     {
         LmmOptimizer.Bobyqa => new Bobyqa(),
-        _ => throw new NotSupportedException($"optimizer {which} is not available in this build"),
+        LmmOptimizer.NelderMead => new NelderMead(),
+        _ => throw new ArgumentOutOfRangeException(nameof(which), which, "unknown optimizer"),
     };
 }

@@ -84,10 +84,10 @@ internal sealed class SupernodalFactor
     /// old indices &lt; nz), [X y] last, postorder of the elimination tree, supernodes (fundamental, then adjacent
     /// ones merged while the explicit zeros stay few).
     /// </summary>
-    public static SupernodalFactor Analyze(int nz, int p1, IEnumerable<(int, int)> edges)
+    public static SupernodalFactor Analyze(int nz, int p1, MinimumDegreeOrdering.Graph graph)
     {
         int n = nz + p1;
-        var (order, structure) = MinimumDegreeOrdering.Order(nz, edges);
+        var (order, structure) = MinimumDegreeOrdering.Order(graph);
         var newOf = new int[n];
         for (int k = 0; k < nz; k++) newOf[order[k]] = k;
         for (int t = 0; t < p1; t++) newOf[nz + t] = nz + t;
@@ -176,8 +176,8 @@ internal sealed class SupernodalFactor
         {
             var (f, e, _, _) = merged[s];
             first[s] = f;
-            // rows: the columns, then the union of what lies below (the last column's structure bounds the rest)
-            var set = new SortedSet<int>();
+            // rows: the columns, then the union of what lies below
+            var set = new HashSet<int>();
             for (int j = f; j < e; j++)
             {
                 foreach (int r in rowsOf[j])
@@ -185,9 +185,11 @@ internal sealed class SupernodalFactor
                     if (r >= e) set.Add(r);
                 }
             }
-            var r2 = new int[e - f + set.Count];
+            var below2 = set.ToArray();
+            Array.Sort(below2);
+            var r2 = new int[e - f + below2.Length];
             for (int j = f; j < e; j++) r2[j - f] = j;
-            set.CopyTo(r2, e - f);
+            below2.CopyTo(r2, e - f);
             rows[s] = r2;
         }
         first[merged.Count] = n;
@@ -249,6 +251,30 @@ internal sealed class SupernodalFactor
         int i = Array.BinarySearch(r, row);
         if (i < 0) return -1;
         return _offset[s] + (col - _first[s]) * r.Length + i;
+    }
+
+    /// <summary>
+    /// Positions of L(rows[x], rows[b]) for all x ≥ b of a list of new indices sorted increasingly (a clique),
+    /// written to <paramref name="destination"/> in (b, x ≥ b) order.
+    /// </summary>
+    public void CliquePositions(ReadOnlySpan<int> rows, Span<int> destination)
+    {
+        int t = 0;
+        for (int b = 0; b < rows.Length; b++)
+        {
+            int col = rows[b];
+            int s = _owner[col];
+            var r = _rows[s];
+            int baseOff = _offset[s] + (col - _first[s]) * r.Length;
+            int lo = col - _first[s];
+            for (int x = b; x < rows.Length; x++)
+            {
+                int i = Array.BinarySearch(r, lo, r.Length - lo, rows[x]);
+                if (i < 0) throw new InvalidOperationException("an entry of the assembled matrix lies outside the symbolic pattern");
+                destination[t++] = baseOff + i;
+                lo = i + 1;
+            }
+        }
     }
 
     /// <summary>Position of the (old) pair; the pair must lie in the pattern.</summary>

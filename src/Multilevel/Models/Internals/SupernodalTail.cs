@@ -95,76 +95,138 @@ internal sealed class SupernodalTail
         int Q(int term) => a.Layout.Terms[term].Q;
         int Off(int term) => termOffset[term - start];
 
-        // ---- pattern (random-effects nodes only; [X y] is dense and last) ----
-        var edges = new List<(int, int)>();
-        for (int i = start; i < k; i++)
-        {
-            var diag = (BlockDiagonalBlock)a[i, i];
-            int q = diag.Q;
-            for (int g = 0; g < diag.Levels; g++)
-            {
-                for (int r = 0; r < q; r++)
-                {
-                    for (int c = 0; c < r; c++) edges.Add((Off(i) + g * q + r, Off(i) + g * q + c));
-                }
-            }
-            for (int j = start; j < i; j++)
-            {
-                var s = (SparseBlock)a[i, j];
-                ForEachEntry(s, (e, rl, cl) =>
-                {
-                    for (int r = 0; r < s.RowQ; r++)
-                    {
-                        for (int c = 0; c < s.ColumnQ; c++) edges.Add((Off(i) + rl * s.RowQ + r, Off(j) + cl * s.ColumnQ + c));
-                    }
-                });
-            }
-        }
-        // products W Wᵀ: per column level of each left term, the nodes it touches form a clique
-        long pairs = 0;
-        var columns = new List<List<(int Node, int Block, int Index)>>();
+        // ---- product columns of W: per scalar column of the left terms, the nodes it touches (flat lists) ----
         var wBlocks = new List<double[]>();
         var aBlocks = new List<double[]>();
+        var colCount = new List<int>();
+        var counts = new List<int[]>();
+        long total = 0;
         for (int c = 0; c < start; c++)
         {
             int qc = Q(c);
-            int levels = a.Layout.Terms[c].Levels;
-            var perLevel = new List<(int Node, int Block, int Index)>[levels * qc];
-            for (int x = 0; x < perLevel.Length; x++) perLevel[x] = [];
+            var cnt = new int[a.Layout.Terms[c].Levels * qc];
             for (int i = start; i < k; i++)
             {
-                var s = (SparseBlock)left(i, c);
-                int bi = wBlocks.Count;
-                wBlocks.Add(s.Values);
-                aBlocks.Add(((SparseBlock)a[i, c]).Values);
-                int size = s.EntrySize;
-                ForEachEntry(s, (e, rl, cl) =>
+                var sb = (SparseBlock)left(i, c);
+                for (int cl = 0; cl < sb.ColumnLevels; cl++)
                 {
-                    for (int u = 0; u < qc; u++)
-                    {
-                        for (int t = 0; t < s.RowQ; t++) perLevel[cl * qc + u].Add((Off(i) + rl * s.RowQ + t, bi, e * size + u * s.RowQ + t));
-                    }
-                });
-            }
-            var xy = (DenseBlock)left(k, c);
-            int bx = wBlocks.Count;
-            wBlocks.Add(xy.Values);
-            aBlocks.Add(((DenseBlock)a[k, c]).Values);
-            for (int col = 0; col < levels * qc; col++)
-            {
-                var list = perLevel[col];
-                for (int x = 0; x < list.Count; x++)
-                {
-                    for (int y = 0; y < x; y++) edges.Add((list[x].Node, list[y].Node));
+                    int m = (sb.ColumnStart[cl + 1] - sb.ColumnStart[cl]) * sb.RowQ;
+                    for (int u = 0; u < qc; u++) cnt[cl * qc + u] += m;
                 }
-                for (int t = 0; t < p1; t++) list.Add((nz + t, bx, col * p1 + t));
-                pairs += (long)list.Count * (list.Count + 1) / 2;
-                columns.Add(list);
+            }
+            for (int x = 0; x < cnt.Length; x++)
+            {
+                cnt[x] += p1;
+                total += cnt[x];
+            }
+            counts.Add(cnt);
+        }
+        int columnCount = counts.Sum(x => x.Length);
+        var columnStart = new int[columnCount + 1];
+        {
+            int col = 0;
+            foreach (var cnt in counts)
+            {
+                foreach (int m in cnt)
+                {
+                    columnStart[col + 1] = checked(columnStart[col] + m);
+                    col++;
+                }
+            }
+        }
+        var node = new int[total];
+        var gatherBlock = new int[total];
+        var gatherIndex = new int[total];
+        var fillPos = (int[])columnStart.Clone();
+        long pairs = 0;
+        {
+            int colBase = 0;
+            for (int c = 0; c < start; c++)
+            {
+                int qc = Q(c);
+                for (int i = start; i < k; i++)
+                {
+                    var sb = (SparseBlock)left(i, c);
+                    int bi = wBlocks.Count;
+                    wBlocks.Add(sb.Values);
+                    aBlocks.Add(((SparseBlock)a[i, c]).Values);
+                    int size = sb.EntrySize;
+                    for (int cl = 0; cl < sb.ColumnLevels; cl++)
+                    {
+                        for (int e = sb.ColumnStart[cl]; e < sb.ColumnStart[cl + 1]; e++)
+                        {
+                            int rl = sb.RowLevel[e];
+                            for (int u = 0; u < qc; u++)
+                            {
+                                int col = colBase + cl * qc + u;
+                                for (int t = 0; t < sb.RowQ; t++)
+                                {
+                                    int x = fillPos[col]++;
+                                    node[x] = Off(i) + rl * sb.RowQ + t;
+                                    gatherBlock[x] = bi;
+                                    gatherIndex[x] = e * size + u * sb.RowQ + t;
+                                }
+                            }
+                        }
+                    }
+                }
+                var xy = (DenseBlock)left(k, c);
+                int bx = wBlocks.Count;
+                wBlocks.Add(xy.Values);
+                aBlocks.Add(((DenseBlock)a[k, c]).Values);
+                int levels = a.Layout.Terms[c].Levels * qc;
+                for (int lc = 0; lc < levels; lc++)
+                {
+                    int col = colBase + lc;
+                    for (int t = 0; t < p1; t++)
+                    {
+                        int x = fillPos[col]++;
+                        node[x] = nz + t;
+                        gatherBlock[x] = bx;
+                        gatherIndex[x] = lc * p1 + t;
+                    }
+                    long len = columnStart[col + 1] - columnStart[col];
+                    pairs += len * (len + 1) / 2;
+                }
+                colBase += levels;
             }
         }
         if (pairs > 40_000_000) return null;
 
-        var factor = SupernodalFactor.Analyze(nz, p1, edges);
+        // ---- pattern of the random-effects nodes ([X y] is dense and last) ----
+        var graph = new MinimumDegreeOrdering.Graph(nz);
+        for (int i = start; i < k; i++)
+        {
+            var diag = (BlockDiagonalBlock)a[i, i];
+            int q = diag.Q;
+            var clique = new int[q];
+            for (int g = 0; g < diag.Levels && q > 1; g++)
+            {
+                for (int r = 0; r < q; r++) clique[r] = Off(i) + g * q + r;
+                graph.Clique(clique);
+            }
+            for (int j = start; j < i; j++)
+            {
+                var sb = (SparseBlock)a[i, j];
+                for (int cl = 0; cl < sb.ColumnLevels; cl++)
+                {
+                    for (int e = sb.ColumnStart[cl]; e < sb.ColumnStart[cl + 1]; e++)
+                    {
+                        for (int r = 0; r < sb.RowQ; r++)
+                        {
+                            for (int c = 0; c < sb.ColumnQ; c++) graph.Edge(Off(i) + sb.RowLevel[e] * sb.RowQ + r, Off(j) + cl * sb.ColumnQ + c);
+                        }
+                    }
+                }
+            }
+        }
+        for (int col = 0; col < columnCount; col++)
+        {
+            int s0 = columnStart[col], len = columnStart[col + 1] - s0 - p1; // the last p1 entries are [X y]
+            graph.Clique(node.AsSpan(s0, len));
+        }
+
+        var factor = SupernodalFactor.Analyze(nz, p1, graph);
         double dense = (double)n * n * n / 3;
         if (factor.FactorWork > 0.5 * dense && !force) return null;
 
@@ -179,81 +241,117 @@ internal sealed class SupernodalTail
             }
         }
 
-        // ---- product positions ----
-        var columnStart = new int[columns.Count + 1];
-        var gatherBlock = new List<int>();
-        var gatherIndex = new List<int>();
-        var dest = new int[pairs];
-        long pd = 0;
+        // ---- product positions: each column sorted by new index, then the positions of its lower triangle ----
         int maxColumn = 0;
-        for (int col = 0; col < columns.Count; col++)
+        var keys = Array.Empty<int>();
+        var perm = Array.Empty<int>();
+        for (int col = 0; col < columnCount; col++)
         {
-            var list = columns[col];
-            list.Sort((x, y) => factor.NewIndex(x.Node).CompareTo(factor.NewIndex(y.Node)));
-            columnStart[col + 1] = columnStart[col] + list.Count;
-            maxColumn = Math.Max(maxColumn, list.Count);
-            foreach (var entry in list)
+            int s0 = columnStart[col], len = columnStart[col + 1] - s0;
+            maxColumn = Math.Max(maxColumn, len);
+            if (keys.Length < len)
             {
-                gatherBlock.Add(entry.Block);
-                gatherIndex.Add(entry.Index);
+                keys = new int[len];
+                perm = new int[len];
             }
-            for (int b = 0; b < list.Count; b++)
+            for (int x = 0; x < len; x++)
             {
-                for (int x = b; x < list.Count; x++) dest[pd++] = factor.PositionOld(list[x].Node, list[b].Node);
+                keys[x] = factor.NewIndex(node[s0 + x]);
+                perm[x] = s0 + x;
+            }
+            Array.Sort(keys, perm, 0, len);
+            var nb = new int[len];
+            var gb = new int[len];
+            var gi = new int[len];
+            for (int x = 0; x < len; x++)
+            {
+                nb[x] = node[perm[x]];
+                gb[x] = gatherBlock[perm[x]];
+                gi[x] = gatherIndex[perm[x]];
+            }
+            nb.CopyTo(node, s0);
+            gb.CopyTo(gatherBlock, s0);
+            gi.CopyTo(gatherIndex, s0);
+            for (int x = 0; x < len; x++) node[s0 + x] = keys[x]; // from here on: new indices
+        }
+        var dest = new int[pairs];
+        {
+            long pd = 0;
+            for (int col = 0; col < columnCount; col++)
+            {
+                int s0 = columnStart[col], len = columnStart[col + 1] - s0;
+                int m = len * (len + 1) / 2;
+                factor.CliquePositions(node.AsSpan(s0, len), dest.AsSpan((int)pd, m));
+                pd += m;
             }
         }
-        var tail = new SupernodalTail(factor, start, k, termOffset, [.. stagingList], [.. wBlocks], columnStart,
-            [.. gatherBlock], [.. gatherIndex], dest, maxColumn);
+
         bool scalar = start == 1 && Enumerable.Range(0, k).All(t => Q(t) == 1);
-        if (scalar)
+        var tail = new SupernodalTail(factor, start, k, termOffset, [.. stagingList], [.. wBlocks], columnStart,
+            gatherBlock, gatherIndex, scalar ? [] : dest, maxColumn);
+        if (scalar) tail._scalar = BuildScalarProducts(a, factor, k, start, nz, termOffset, columnStart, node, gatherBlock, gatherIndex, [.. aBlocks], dest);
+        return tail;
+    }
+
+    private static ScalarProducts BuildScalarProducts(GramMatrix a, SupernodalFactor factor, int k, int start, int nz, int[] termOffset,
+        int[] columnStart, int[] node, int[] gatherBlock, int[] gatherIndex, double[][] aValues, int[] dest)
+    {
+        // term of each new node: [X y] → k
+        var termOfNew = new int[factor.Order];
+        for (int i = start; i < k; i++)
         {
-            int TermOfNode(int node)
+            int off = termOffset[i - start];
+            int m = a.Layout.Terms[i].Levels * a.Layout.Terms[i].Q;
+            for (int t = 0; t < m; t++) termOfNew[factor.NewIndex(off + t)] = i;
+        }
+        for (int t = nz; t < factor.Order; t++) termOfNew[t] = k;
+
+        var counts = new int[factor.Values.Length];
+        foreach (int d in dest) counts[d]++;
+        int distinct = 0;
+        foreach (int c in counts)
+        {
+            if (c > 0) distinct++;
+        }
+        var destinations = new int[distinct];
+        var startOf = new int[distinct + 1];
+        var index = new int[counts.Length];
+        for (int d = 0, t = 0; d < counts.Length; d++)
+        {
+            if (counts[d] == 0) continue;
+            index[d] = t;
+            destinations[t] = d;
+            startOf[t + 1] = startOf[t] + counts[d];
+            t++;
+        }
+        var fill = (int[])startOf.Clone();
+        var coef = new double[dest.Length];
+        var colOf = new int[dest.Length];
+        var cls = new int[distinct];
+        long x0 = 0;
+        for (int col = 0; col + 1 < columnStart.Length; col++)
+        {
+            int s0 = columnStart[col], len = columnStart[col + 1] - s0;
+            for (int b = 0; b < len; b++)
             {
-                if (node >= nz) return k;
-                int t = start;
-                while (t + 1 < k && node >= Off(t + 1)) t++;
-                return t;
-            }
-            var counts = new int[factor.Values.Length];
-            foreach (int d in dest) counts[d]++;
-            var destinations = new List<int>();
-            var index = new int[counts.Length];
-            var startOf = new List<int> { 0 };
-            for (int d = 0; d < counts.Length; d++)
-            {
-                if (counts[d] == 0) continue;
-                index[d] = destinations.Count;
-                destinations.Add(d);
-                startOf.Add(startOf[^1] + counts[d]);
-            }
-            var fill = startOf.Take(destinations.Count).ToArray();
-            var coef = new double[dest.Length];
-            var colOf = new int[dest.Length];
-            var cls = new int[destinations.Count];
-            var aVals = aBlocks.ToArray();
-            long x0 = 0;
-            for (int col = 0; col < columns.Count; col++)
-            {
-                var list = columns[col];
-                for (int b = 0; b < list.Count; b++)
+                double ab = aValues[gatherBlock[s0 + b]][gatherIndex[s0 + b]];
+                int tb = termOfNew[node[s0 + b]];
+                for (int x = b; x < len; x++)
                 {
-                    for (int x = b; x < list.Count; x++)
-                    {
-                        int dd = dest[x0++];
-                        int slot = fill[index[dd]]++;
-                        coef[slot] = aVals[list[x].Block][list[x].Index] * aVals[list[b].Block][list[b].Index];
-                        colOf[slot] = col;
-                        int ta = TermOfNode(list[x].Node), tb = TermOfNode(list[b].Node);
-                        cls[index[dd]] = Math.Min(ta, tb) * (k + 1) + Math.Max(ta, tb);
-                    }
+                    int dd = dest[x0++];
+                    int di = index[dd];
+                    int slot = fill[di]++;
+                    coef[slot] = aValues[gatherBlock[s0 + x]][gatherIndex[s0 + x]] * ab;
+                    colOf[slot] = col;
+                    int ta = termOfNew[node[s0 + x]];
+                    cls[di] = Math.Min(ta, tb) * (k + 1) + Math.Max(ta, tb);
                 }
             }
-            var classTerms = cls.Distinct().ToArray();
-            var classIndex = classTerms.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
-            for (int x = 0; x < cls.Length; x++) cls[x] = classIndex[cls[x]];
-            tail._scalar = new ScalarProducts(((BlockDiagonalBlock)a[0, 0]).Values, [.. destinations], [.. startOf], coef, colOf, cls, classTerms);
         }
-        return tail;
+        var classTerms = cls.Distinct().ToArray();
+        var classIndex = classTerms.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
+        for (int x = 0; x < cls.Length; x++) cls[x] = classIndex[cls[x]];
+        return new ScalarProducts(((BlockDiagonalBlock)a[0, 0]).Values, destinations, startOf, coef, colOf, cls, classTerms);
     }
 
     /// <summary>True when the scalar fast path is available (first and trailing terms scalar, J = 1).</summary>
@@ -389,8 +487,9 @@ internal sealed class SupernodalTail
 
     /// <summary>Assembles S from the scaled staging blocks and the left block columns, and factors it.</summary>
     /// <returns>−1 on success, else the failing column (new index).</returns>
-    public int AssembleAndFactor()
+    public int AssembleAndFactor(double lambda0, Func<int, double> lambdaOfTerm)
     {
+        if (_scalar is not null) return FastAssembleAndFactor(lambda0, lambdaOfTerm).Fail;
         var values = _factor.Values;
         Array.Clear(values);
         AddStaging(values);

@@ -18,7 +18,7 @@ public class FitTests
     {
         var model = ReferenceModels.Get(name);
         var tight = Fixtures.Reference($"../reference-extra/lmm/{name}_tight.json");
-        var fit = LinearMixedModel.Fit(model.Design(), new LinearMixedModelOptions { Criterion = model.Criterion });
+        var fit = model.Fit();
         ReferenceAssert.Matches(fit, tight);
     }
 
@@ -29,7 +29,7 @@ public class FitTests
         var model = ReferenceModels.Get(name);
         var reference = Fixtures.Reference(model.ReferenceFile);
         var tight = Fixtures.Reference($"../reference-extra/lmm/{name}_tight.json");
-        var fit = LinearMixedModel.Fit(model.Design(), new LinearMixedModelOptions { Criterion = model.Criterion });
+        var fit = model.Fit();
         ReferenceAssert.Matches(fit, reference, tight);
     }
 }
@@ -45,7 +45,7 @@ public class ConvergenceWarningTests
     public void NoWarningWhereLme4HadNone(string name)
     {
         var model = ReferenceModels.Get(name);
-        var fit = LinearMixedModel.Fit(model.Design(), new LinearMixedModelOptions { Criterion = model.Criterion });
+        var fit = model.Fit();
         Assert.Empty(fit.Warnings);
         Assert.True(fit.Converged);
         Assert.NotNull(fit.Gradient);
@@ -56,7 +56,7 @@ public class ConvergenceWarningTests
     {
         var model = ReferenceModels.Get("sleepstudy_reml");
         var options = new LinearMixedModelOptions { OptimizerSettings = new Multilevel.Numerics.Optimization.OptimizerOptions(InitialStep: 0.75, MaxEvaluations: 12) };
-        var fit = LinearMixedModel.Fit(model.Design(), options);
+        var fit = LinearMixedModel.Fit(model.Formula, model.Data(), options);
         Assert.Contains(fit.Warnings, w => w.StartsWith("Model failed to converge with max|grad|", StringComparison.Ordinal));
         Assert.False(fit.Converged);
     }
@@ -64,7 +64,7 @@ public class ConvergenceWarningTests
     [Fact]
     public void SingularFitIsReportedAsSuch()
     {
-        var fit = LinearMixedModel.Fit(ReferenceModels.Dyestuff("dyestuff2.csv"));
+        var fit = ReferenceModels.Get("dyestuff2_singular").Fit();
         Assert.True(fit.IsSingular);
         Assert.Equal(0.0, fit.Theta[0]);
         Assert.Contains(fit.Warnings, w => w.StartsWith("boundary (singular) fit", StringComparison.Ordinal));

@@ -58,7 +58,7 @@ public class FactorStructureTests
     [Fact]
     public void NestedFactorsKeepTheSecondDiagonalBlockDiagonal()
     {
-        var dev = ProfiledDeviance.Create(DesignGram.Build(ReferenceModels.Pastes()), LmmCriterion.Reml);
+        var dev = ProfiledDeviance.Create(DesignGram.Build(ReferenceModels.Get("pastes_nested").Design()), LmmCriterion.Reml);
         Assert.Contains("L[1,1]=Diagonal", dev.FactorStructure, StringComparison.Ordinal);
         Assert.Contains("L[1,0]=Sparse", dev.FactorStructure, StringComparison.Ordinal);
     }
@@ -66,14 +66,14 @@ public class FactorStructureTests
     [Fact]
     public void CrossedFactorsFillInTheSecondDiagonalBlock()
     {
-        var dev = ProfiledDeviance.Create(DesignGram.Build(ReferenceModels.Penicillin()), LmmCriterion.Reml);
+        var dev = ProfiledDeviance.Create(DesignGram.Build(ReferenceModels.Get("penicillin_crossed").Design()), LmmCriterion.Reml);
         Assert.Contains("L[1,1]=Dense", dev.FactorStructure, StringComparison.Ordinal);
     }
 
     [Fact]
     public void VectorTermKeepsBlockDiagonalStorage()
     {
-        var dev = ProfiledDeviance.Create(DesignGram.Build(ReferenceModels.SleepStudy()), LmmCriterion.Reml);
+        var dev = ProfiledDeviance.Create(DesignGram.Build(ReferenceModels.Get("sleepstudy_reml").Design()), LmmCriterion.Reml);
         Assert.Contains("L[0,0]=BlockDiagonal", dev.FactorStructure, StringComparison.Ordinal);
     }
 }
