@@ -13,7 +13,7 @@ public class BootstrapTests
     [Fact]
     public void GramWithNewResponseEqualsTheGramOfTheNewDesign()
     {
-        var design = ReferenceModels.SleepStudyWeighted();
+        var design = Models.Of("sleepstudy.csv", "Reaction ~ Days + (Days|Subject)", weights: "w");
         var fit = LinearMixedModel.Fit(design);
         var y = LinearMixedModelSimulator.FromFit(fit).Simulate(11);
         var original = LinearMixedModel.CreateDeviance(design).Gram;
@@ -34,7 +34,7 @@ public class BootstrapTests
     [Fact]
     public void RefitFromTheGramEqualsAFullFit()
     {
-        var design = ReferenceModels.SleepStudy();
+        var design = Models.Sleep();
         var fit = LinearMixedModel.Fit(design);
         var y = LinearMixedModelSimulator.FromFit(fit).Simulate(3);
         var newDesign = design with { Response = new Response(design.Response.Name, y) };
@@ -53,7 +53,7 @@ public class BootstrapTests
     {
         // crossed terms (penicillin), with the blocked and the supernodal factor: two responses in turn through
         // one ResponseGram give the fits of the two designs (a factor built after each update)
-        var design = ReferenceModels.Penicillin();
+        var design = Models.Penicillin();
         var fit = LinearMixedModel.Fit(design);
         var sim = LinearMixedModelSimulator.FromFit(fit);
         var gram = new Multilevel.Models.ResponseGram(LinearMixedModel.CreateDeviance(design).Gram, design);

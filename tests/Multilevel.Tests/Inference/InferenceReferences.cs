@@ -13,9 +13,9 @@ internal static class InferenceReferences
 
     public static readonly Case[] All =
     [
-        new("hsb_ses", "hsb_ses_inference.json", "hsb_ses_reml.json", () => ReferenceModels.Hsb("hsb.csv", "mathach ~ ses + (1|schoolid)", ["ses"])),
-        new("hsb_interaction", "hsb_interaction_inference.json", "hsb_interaction_reml.json", () => ReferenceModels.Hsb("hsb.csv", "mathach ~ ses * sector + (1|schoolid)", ["ses", "sector", "ses:sector"])),
-        new("sleepstudy", "sleepstudy_inference.json", "sleepstudy_reml.json", ReferenceModels.SleepStudy),
+        new("hsb_ses", "hsb_ses_inference.json", "hsb_ses_reml.json", () => Models.Hsb("mathach ~ ses + (1|schoolid)")),
+        new("hsb_interaction", "hsb_interaction_inference.json", "hsb_interaction_reml.json", () => Models.Hsb("mathach ~ ses * sector + (1|schoolid)")),
+        new("sleepstudy", "sleepstudy_inference.json", "sleepstudy_reml.json", () => Models.Sleep()),
     ];
 
     private static readonly Dictionary<string, LinearMixedModelFit> Fits = [];

@@ -4,21 +4,20 @@ using Multilevel.Inference;
 using Multilevel.Models;
 using Multilevel.Tests.Models.Lmm;
 using Xunit;
-using static Multilevel.Tests.Models.Lmm.HandDesign;
 
 namespace Multilevel.Tests.Inference;
 
 /// <summary>Model comparison against lme4's anova (hsb_lrt.json and fixtures/reference-extra/inference).</summary>
 public class ModelComparisonTests
 {
-    private static ModelDesign HsbSes() => ReferenceModels.Hsb("hsb.csv", "mathach ~ ses + (1|schoolid)", ["ses"]);
+    private static ModelDesign HsbSes() => Models.Hsb("mathach ~ ses + (1|schoolid)");
 
-    private static ModelDesign HsbInteraction() => ReferenceModels.Hsb("hsb.csv", "mathach ~ ses * sector + (1|schoolid)", ["ses", "sector", "ses:sector"]);
+    private static ModelDesign HsbInteraction() => Models.Hsb("mathach ~ ses * sector + (1|schoolid)");
 
-    private static ModelDesign HsbOls() => Load("hsb.csv").Response("mathach").Intercept().Fixed("ses").Build("mathach ~ ses");
+    private static ModelDesign HsbOls() => Models.Ols("hsb.csv", "mathach ~ ses");
 
     private static ModelDesign SleepIntercept() =>
-        Load("sleepstudy.csv").Response("Reaction").Intercept().Fixed("Days").Random("Subject", One).Build("Reaction ~ Days + (1|Subject)");
+        Models.Sleep("Reaction ~ Days + (1|Subject)");
 
     private static JsonElement Extra(string name) => Fixtures.Reference($"../reference-extra/inference/{name}.json");
 
@@ -82,9 +81,9 @@ public class ModelComparisonTests
     {
         var designs = new[]
         {
-            ReferenceModels.Hsb("hsb.csv", "mathach ~ 1 + (1|schoolid)", []),
+            Models.Hsb("mathach ~ 1 + (1|schoolid)"),
             HsbSes(),
-            ReferenceModels.Hsb("hsb.csv", "mathach ~ ses + sector + (1|schoolid)", ["ses", "sector"]),
+            Models.Hsb("mathach ~ ses + sector + (1|schoolid)"),
             HsbInteraction(),
         };
         // given out of order: the table orders by parameters, as lme4
@@ -112,7 +111,7 @@ public class ModelComparisonTests
     public void SameFixedEffectsCompareRemlCriteria()
     {
         var reference = Extra("sleepstudy_anova_reml");
-        var result = ModelComparison.Compare([SleepIntercept(), ReferenceModels.SleepStudyUncorrelated(), ReferenceModels.SleepStudy()]);
+        var result = ModelComparison.Compare([SleepIntercept(), Models.Sleep("Reaction ~ Days + (Days||Subject)"), Models.Sleep()]);
         Assert.False(result.RefitMl);
         Assert.All(result.Models, m => Assert.Equal("REML", m.Method));
         AssertTable(result, reference);
@@ -126,7 +125,7 @@ public class ModelComparisonTests
     public void AddingACorrelatedSlopeUsesTheChiBarSquareMixture()
     {
         var reference = Extra("sleepstudy_lrt_slope");
-        var result = ModelComparison.Compare([SleepIntercept(), ReferenceModels.SleepStudy()]);
+        var result = ModelComparison.Compare([SleepIntercept(), Models.Sleep()]);
         var test = Assert.Single(result.Tests);
         Assert.Equal(2, test.DegreesOfFreedom);
         InferenceReferences.Close(reference.GetProperty("chisq").GetDouble(), test.ChiSquare, 1e-5, "chisq");
@@ -137,7 +136,7 @@ public class ModelComparisonTests
     [Fact]
     public void AlwaysRefitsWhenAsked()
     {
-        var result = ModelComparison.Compare([SleepIntercept(), ReferenceModels.SleepStudy()], refit: RefitPolicy.Always);
+        var result = ModelComparison.Compare([SleepIntercept(), Models.Sleep()], refit: RefitPolicy.Always);
         Assert.True(result.RefitMl);
         Assert.All(result.Models, m => Assert.True(m.Refitted));
         var ml = Fixtures.Reference("sleepstudy_ml.json");
@@ -148,7 +147,7 @@ public class ModelComparisonTests
     public void DifferentRowsAreRefused()
     {
         var ex = Assert.Throws<ModelSpecificationException>(() =>
-            ModelComparison.Compare([HsbSes(), ReferenceModels.Hsb("hsb_missing.csv", "mathach ~ ses + (1|schoolid)", ["ses"])]));
+            ModelComparison.Compare([HsbSes(), Models.Of("hsb_missing.csv", "mathach ~ ses + (1|schoolid)")]));
         Assert.Contains("different numbers of observations", ex.Message, StringComparison.Ordinal);
     }
 }

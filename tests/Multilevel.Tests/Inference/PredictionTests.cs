@@ -94,7 +94,7 @@ public class PredictionTests
     public void CrossedTermsWithOneNewLevel()
     {
         // penicillin: a seen plate and a new sample, against the dense equations restricted to the plate term
-        var fit = Multilevel.Models.LinearMixedModel.Fit(ReferenceModels.Penicillin());
+        var fit = Multilevel.Models.LinearMixedModel.Fit(Models.Penicillin());
         var terms = fit.Design.RandomEffects;
         var seen = PredictionIntervals.Predict(fit, [new NewObservation([1.0], [terms[0].Levels[0], terms[1].Levels[0]], [[1.0], [1.0]])])[0];
         var oneNew = PredictionIntervals.Predict(fit, [new NewObservation([1.0], [terms[0].Levels[0], "new"], [[1.0], [1.0]])])[0];

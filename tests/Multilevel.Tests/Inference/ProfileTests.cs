@@ -37,9 +37,9 @@ public class MoreProfileTests
     {
         var (design, criterion) = name switch
         {
-            "penicillin" => (Multilevel.Tests.Models.Lmm.ReferenceModels.Penicillin(), Multilevel.Models.LmmCriterion.Reml),
-            "dyestuff2" => (Multilevel.Tests.Models.Lmm.ReferenceModels.Dyestuff("dyestuff2.csv"), Multilevel.Models.LmmCriterion.Reml),
-            _ => (Multilevel.Tests.Models.Lmm.ReferenceModels.SleepStudy(), Multilevel.Models.LmmCriterion.MaximumLikelihood),
+            "penicillin" => (Models.Penicillin(), Multilevel.Models.LmmCriterion.Reml),
+            "dyestuff2" => (Models.Of("dyestuff2.csv", "Yield ~ 1 + (1|Batch)"), Multilevel.Models.LmmCriterion.Reml),
+            _ => (Models.Sleep(), Multilevel.Models.LmmCriterion.MaximumLikelihood),
         };
         var fit = Multilevel.Models.LinearMixedModel.Fit(design, new Multilevel.Models.LinearMixedModelOptions { Criterion = criterion });
         var reference = Multilevel.Tests.Models.Lmm.Fixtures.Reference($"../reference-extra/inference/{name}_profile.json");
@@ -61,7 +61,7 @@ public class MoreProfileTests
     public void IccProfileIntervalMatchesTheRemlProfileOfTheta(string file, string formula)
     {
         var reference = Multilevel.Tests.Models.Lmm.Fixtures.Reference($"../reference-extra/inference/{file}.json");
-        var design = Multilevel.Tests.Models.Lmm.ReferenceModels.Hsb("hsb.csv", formula, formula.Contains("ses", StringComparison.Ordinal) ? ["ses"] : []);
+        var design = Models.Hsb(formula);
         var fit = Multilevel.Models.LinearMixedModel.Fit(design);
         var ci = VarianceDecomposition.ProfileIccInterval(fit);
         Assert.NotNull(ci);

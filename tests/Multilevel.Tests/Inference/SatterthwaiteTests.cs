@@ -45,10 +45,10 @@ public class SatterthwaiteTests(Xunit.Abstractions.ITestOutputHelper output)
         var reference = Fixtures.Reference($"../reference-extra/inference/{name}_satterthwaite.json");
         var (design, criterion) = name switch
         {
-            "sleepstudy_ml" => (ReferenceModels.SleepStudy(), LmmCriterion.MaximumLikelihood),
-            "hsb_slopes" => (ReferenceModels.HsbSlopes(correlated: true), LmmCriterion.Reml),
-            "penicillin" => (ReferenceModels.Penicillin(), LmmCriterion.Reml),
-            _ => (ReferenceModels.SleepStudyUncorrelated(), LmmCriterion.Reml),
+            "sleepstudy_ml" => (Models.Sleep(), LmmCriterion.MaximumLikelihood),
+            "hsb_slopes" => (Models.Hsb("mathach ~ ses * sector + (1 + ses|schoolid)"), LmmCriterion.Reml),
+            "penicillin" => (Models.Penicillin(), LmmCriterion.Reml),
+            _ => (Models.Sleep("Reaction ~ Days + (Days||Subject)"), LmmCriterion.Reml),
         };
         var theta = reference.GetProperty("theta").Doubles();
         var deviance = LinearMixedModel.CreateDeviance(design, new LinearMixedModelOptions { Criterion = criterion });

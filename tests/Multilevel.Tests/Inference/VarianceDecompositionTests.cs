@@ -64,7 +64,7 @@ public class VarianceDecompositionTests
         var rows = reference.GetProperty("varcorr").EnumerateArray().ToArray();
         double tau2 = rows.Single(r => r.GetProperty("group").GetString() == "schoolid").GetProperty("vcov").GetDouble();
         double sigma2 = rows.Single(r => r.GetProperty("group").GetString() == "Residual").GetProperty("vcov").GetDouble();
-        var fit = LinearMixedModel.Fit(ReferenceModels.Hsb("hsb.csv", "mathach ~ 1 + (1|schoolid)", []));
+        var fit = LinearMixedModel.Fit(Models.Hsb("mathach ~ 1 + (1|schoolid)"));
         var d = VarianceDecomposition.Compute(fit);
         InferenceReferences.Close(tau2 / (tau2 + sigma2), d.IccAdjusted, 1e-4, "ICC");
         Assert.Equal(d.IccAdjusted, d.IccConditional, 12);   // no fixed part beyond the intercept
@@ -77,7 +77,7 @@ public class VarianceDecompositionTests
     [Fact]
     public void ProportionalReductionIsRelativeToTheBaseline()
     {
-        var null0 = LinearMixedModel.Fit(ReferenceModels.Hsb("hsb.csv", "mathach ~ 1 + (1|schoolid)", []));
+        var null0 = LinearMixedModel.Fit(Models.Hsb("mathach ~ 1 + (1|schoolid)"));
         var ses = InferenceReferences.Fit("hsb_ses");
         var rows = VarianceReduction.Compare(null0, ses);
         Assert.Equal(["schoolid", "Residual"], rows.Select(r => r.Level));
