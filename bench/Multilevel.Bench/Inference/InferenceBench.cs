@@ -24,12 +24,14 @@ internal static class InferenceBench
 
         // warm-up (JIT) on a few replicates
         ParametricBootstrap.Run(hsb, new BootstrapOptions { Replicates = 20, Seed = 1 });
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         var boot = ParametricBootstrap.Run(hsb, new BootstrapOptions { Replicates = replicates, Seed = 20240601, MaxDegreeOfParallelism = threads });
         double seconds = sw.Elapsed.TotalSeconds;
+        double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         var ci = boot.PercentileIntervals(0.95, ["sd_(Intercept)|schoolid", "sigma", "ses", "icc_adjusted"]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"hsb mathach ~ ses + (1|schoolid) REML: parametric bootstrap {replicates} replicates in {seconds:F3} s ({seconds / replicates * 1000:F3} ms/replicate, {(threads > 0 ? threads : Environment.ProcessorCount)} threads, {boot.Failures} failures)"));
+            $"hsb mathach ~ ses + (1|schoolid) REML: parametric bootstrap {replicates} replicates in {seconds:F3} s wall, {cpu:F3} s CPU ({cpu / replicates * 1000:F3} ms CPU/replicate, {(threads > 0 ? threads : Environment.ProcessorCount)} threads, {boot.Failures} failures; load average {LoadAverage()})"));
         if (args.Contains("--breakdown")) Breakdown(hsb);
         foreach (var c in ci) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Parameter,-26} {c.Estimate,10:G6}  95% [{c.Lower:G6}, {c.Upper:G6}]"));
 
@@ -88,6 +90,22 @@ internal static class InferenceBench
         for (int r = 0; r < 10000; r++) dev.Evaluate(fit.Theta);
         double tEval = sw.Elapsed.TotalMilliseconds / 10;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  per replicate: simulate {tSim / 1000:F3} ms, Gram update {tGram / 1000:F3} ms, optimise {tOpt / 1000:F3} ms ({evals / 1000.0:F1} evaluations, {tEval / 1000 * 1000:F1} µs each)"));
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "n/a";
+        }
     }
 
     private static string? Option(string[] args, string name)
