@@ -12,6 +12,7 @@ internal static class CommandRegistry
         yield return DescribeCommand.Create();
         yield return CrosstabCommand.Create();
         yield return FormulaCommand.Create();
+        yield return FitCommand.Create();
         yield return CompareCommand.Create();
         yield return SimulateCommand.Create();
     }

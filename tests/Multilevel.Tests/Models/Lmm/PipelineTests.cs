@@ -154,4 +154,25 @@ public class PipelineTests
         var reference = Fixtures.Reference("hsb_ses_reml.json");
         Assert.Equal(reference.GetProperty("deviance").GetDouble(), fit.Objective, 1e-6 * fit.Objective);
     }
+
+    [Fact]
+    public void ReportsProgressAndHonoursCancellation()
+    {
+        var model = ReferenceModels.Get("sleepstudy_reml");
+        var stages = new List<FitProgress>();
+        var progress = new SyncProgress(stages.Add);
+        var fit = LinearMixedModel.Fit(model.Formula, model.Data(), model.Options with { Progress = progress });
+        Assert.Contains(stages, p => p.Stage == "optimize" && p.Evaluations > 0);
+        Assert.Contains(stages, p => p.Stage == "result");
+        Assert.True(stages.Where(p => p.Stage == "optimize").Min(p => p.BestObjective) >= fit.Objective - 1e-9);
+
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => LinearMixedModel.Fit(model.Formula, model.Data(), model.Options with { CancellationToken = cts.Token }));
+    }
+
+    private sealed class SyncProgress(Action<FitProgress> report) : IProgress<FitProgress>
+    {
+        public void Report(FitProgress value) => report(value);
+    }
 }
