@@ -13,6 +13,7 @@ internal static class FitCommand
     /// <summary>The kinds of model, most specific first. One line per branch.</summary>
     private static readonly IFitBranch[] Branches =
     [
+        new GlmmFitBranch(),
         new LmmFitBranch(),
     ];
 
