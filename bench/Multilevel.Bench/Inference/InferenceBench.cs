@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Multilevel.Bench.Lmm;
+using Multilevel.Data;
 using Multilevel.Inference;
 using Multilevel.Models;
 
@@ -19,8 +19,8 @@ internal static class InferenceBench
         int replicates = int.TryParse(Option(args, "--replicates"), out int r) ? r : 1000;
         int threads = int.TryParse(Option(args, "--threads"), out int t) ? t : 0;
         Console.WriteLine($"# Inference benchmarks  ({Environment.ProcessorCount} cores, .NET {Environment.Version})");
-        var hsb = LinearMixedModel.Fit(BenchData.Hsb(dataDir));
-        var sleep = LinearMixedModel.Fit(BenchData.SleepStudy(dataDir));
+        var hsb = LinearMixedModel.Fit("mathach ~ ses + (1|schoolid)", DataSource.Load(Path.Combine(dataDir, "hsb.csv"), new FrameSchema()));
+        var sleep = LinearMixedModel.Fit("Reaction ~ Days + (Days|Subject)", DataSource.Load(Path.Combine(dataDir, "sleepstudy.csv"), new FrameSchema(["Subject"])));
 
         // warm-up (JIT) on a few replicates
         ParametricBootstrap.Run(hsb, new BootstrapOptions { Replicates = 20, Seed = 1 });
@@ -44,8 +44,11 @@ internal static class InferenceBench
         }
         {
             // thousands of groups: y ~ x + (1 + x|g), 200,000 rows in 5,000 groups
-            var (y, x, g) = BenchData.Simulate(200_000, 5_000, 20240601);
-            var big = LinearMixedModel.Fit(BenchData.Simulated(y, x, g, 5_000));
+            var simulated = Multilevel.Simulation.DesignSimulator.Simulate(new Multilevel.Simulation.TwoLevelDesign
+            {
+                Groups = 5_000, GroupSize = 40, Intercept = 1, Slope = 0.5, InterceptSd = 1, SlopeSd = 0.5, InterceptSlopeCorrelation = 0.3, ResidualSd = 1,
+            }, 20240601);
+            var big = LinearMixedModel.Fit("y ~ x + (1 + x|group)", simulated.ToFrame());
             sw.Restart();
             var satt = Satterthwaite.Coefficients(big);
             double tSatt = sw.Elapsed.TotalSeconds;

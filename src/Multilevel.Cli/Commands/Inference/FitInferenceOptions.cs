@@ -44,6 +44,23 @@ public sealed class FitInferenceOptions
     /// <summary><c>--seed S</c>.</summary>
     public Option<ulong> Seed { get; } = new("--seed") { Description = "seed of the bootstrap (default 1): the same seed gives the same intervals whatever the number of cores", DefaultValueFactory = _ => 1UL, HelpName = "S" };
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Command, FitInferenceOptions> OnCommand = [];
+
+    /// <summary>
+    /// The inference options of a command, added to it on the first call: the branches of <c>mlm fit</c> (linear and
+    /// generalized linear mixed models) share one set.
+    /// </summary>
+    public static FitInferenceOptions For(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return OnCommand.GetValue(command, c =>
+        {
+            var options = new FitInferenceOptions();
+            options.AddTo(c);
+            return options;
+        });
+    }
+
     /// <summary>Adds the options to the fit command.</summary>
     public void AddTo(Command command)
     {
