@@ -108,6 +108,16 @@ public class PipelineTests
     }
 
     [Fact]
+    public void WeightedFitPredictsWithoutWeightsInTheNewData()
+    {
+        var model = ReferenceModels.Get("sleepstudy_weighted_reml");
+        var fit = model.Fit();
+        var data = Multilevel.Tests.Design.FixtureData.Load("sleepstudy.csv"); // no weight column
+        var predicted = fit.Predict(data);
+        for (int i = 0; i < fit.Fitted.Length; i++) Assert.Equal(fit.Fitted[i], predicted[i], 1e-9);
+    }
+
+    [Fact]
     public void NoRandomEffectsTermSaysUseOls()
     {
         var e = Assert.Throws<ModelSpecificationException>(() => LinearMixedModel.Fit("mathach ~ ses", FixtureData.Load("hsb.csv")));
