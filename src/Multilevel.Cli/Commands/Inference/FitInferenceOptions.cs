@@ -241,7 +241,7 @@ public sealed class InferenceReport
             sb.Append(TextFormat.Table(["Level", "Terms", "Variance", "Share"], rows));
             sb.Append($"ICC adjusted:    {TextFormat.Fixed(d.IccAdjusted, 4)}{IccInterval("icc_adjusted")}\n");
             sb.Append($"ICC conditional: {TextFormat.Fixed(d.IccConditional, 4)}{BootInterval("icc_conditional")}\n");
-            if (d.Terms.Count > 1 || d.Terms.Any(t => t.Columns.Count > 1 || t.Columns[0] != "(Intercept)"))
+            if (d.Terms.Any(t => t.Columns.Count > 1 || t.Columns[0] != "(Intercept)"))
             {
                 sb.Append("(a term's variance is the mean over the observations of zᵀΣz, Johnson 2014: for a random intercept, its variance)\n");
             }
