@@ -14,7 +14,11 @@ namespace Multilevel.Reporting;
 /// </summary>
 public static class PoolingJson
 {
-    private static readonly JsonWriterOptions Options = new() { Indented = true };
+    private static readonly JsonWriterOptions Options = new()
+    {
+        Indented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     private static string Write(Action<Utf8JsonWriter> body)
     {
@@ -161,6 +165,69 @@ public static class PoolingJson
             Fixef(w, table);
             if (fit.AliasedColumns.Count > 0) Strings(w, "aliased", fit.AliasedColumns);
         });
+    }
+
+    /// <summary>A Hausman test (CONTRACT.md: <c>chisq</c>, <c>df</c>, <c>p</c>, <c>re_estimator</c>, <c>terms</c>); further
+    /// tests with other random-effects estimates go under their own keys (e.g. <c>reml</c>), the Mundlak test
+    /// under <c>mundlak</c>.</summary>
+    public static string Hausman(HausmanTest test, string formula, string group, int nobs, int groups,
+        IReadOnlyDictionary<string, HausmanTest>? others = null)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        return Write(w =>
+        {
+            w.WriteString("formula", formula);
+            w.WriteString("group", group);
+            w.WriteNumber("nobs", nobs);
+            w.WriteNumber("ngroups", groups);
+            HausmanBody(w, test);
+            if (others is not null)
+            {
+                foreach (var (key, other) in others)
+                {
+                    w.WriteStartObject(key);
+                    HausmanBody(w, other);
+                    w.WriteEndObject();
+                }
+            }
+        });
+    }
+
+    private static void HausmanBody(Utf8JsonWriter w, HausmanTest test)
+    {
+        Number(w, "chisq", test.ChiSquared);
+        w.WriteNumber("df", test.Df);
+        Number(w, "p", test.PValue);
+        w.WriteString("re_estimator", test.ReEstimator);
+        w.WriteStartObject("terms");
+        foreach (var t in test.Terms)
+        {
+            w.WriteStartObject(t.Term);
+            Number(w, "fe", t.Fe);
+            Number(w, "fe_se", t.FeSe);
+            Number(w, "re", t.Re);
+            Number(w, "re_se", t.ReSe);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        if (test.Mundlak is { } m)
+        {
+            w.WriteStartObject("mundlak");
+            Number(w, "chisq", m.ChiSquared);
+            w.WriteNumber("df", m.Df);
+            Number(w, "p", m.PValue);
+            w.WriteStartObject("terms");
+            foreach (var (term, est, se) in m.Terms)
+            {
+                w.WriteStartObject(term);
+                Number(w, "estimate", est);
+                Number(w, "se", se);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        if (test.Notes.Count > 0) Strings(w, "warnings", test.Notes);
     }
 
     /// <summary>A no-pooling (by-group) fit.</summary>

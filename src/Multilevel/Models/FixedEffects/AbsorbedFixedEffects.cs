@@ -17,6 +17,9 @@ public readonly record struct AbsorbedOptions(
 {
     /// <summary>The defaults: tolerance 1e-14, 10,000 iterations, singletons dropped.</summary>
     public AbsorbedOptions() : this(1e-14, 10_000, true) { }
+
+    /// <summary>Cancels the projection (checked at every iteration).</summary>
+    public CancellationToken CancellationToken { get; init; }
 }
 
 /// <summary>
@@ -27,10 +30,11 @@ public readonly record struct AbsorbedOptions(
 /// </summary>
 /// <remarks>
 /// Degrees of freedom: the absorbed parameters are counted as the rank of the dummy matrix where it is
-/// cheap to know exactly, as fixest and reghdfe: the first factor counts its levels; the second its
-/// levels minus the number of connected components of the bipartite graph of the first two factors
-/// (exact for two factors); every further factor its levels minus one (an upper bound on its
-/// contribution when more redundancies exist). Residual df = n − p − absorbed parameters.
+/// cheap to know exactly: the first factor counts its levels; factor k its levels minus the largest number
+/// of connected components of the bipartite graph it forms with any earlier factor (adding D_k to a span
+/// that holds D_j adds at most L_k − C(j, k) dimensions). This is exact for one and two factors and for
+/// nested factors (a factor inside another counts nothing more), and otherwise an upper bound on the rank,
+/// like fixest's and reghdfe's pairwise counts. Residual df = n − p − absorbed parameters.
 /// </remarks>
 public static class AbsorbedFixedEffects
 {
@@ -114,6 +118,7 @@ public static class AbsorbedFixedEffects
         {
             Tolerance = opt.Tolerance,
             MaxIterations = opt.MaxIterations,
+            CancellationToken = opt.CancellationToken,
         };
         var z = (double[])d.Response.Values.Clone();
         if (d.Offset is { } off) for (int i = 0; i < n; i++) z[i] -= off[i];
@@ -213,15 +218,19 @@ public static class AbsorbedFixedEffects
         return new AbsorbedFactor(f.Name, levels, codes);
     }
 
-    /// <summary>Parameters counted per factor (see the class remarks).</summary>
+    /// <summary>Parameters counted per factor (see the class remarks): the first factor its levels, factor k
+    /// its levels minus the largest number of connected components it forms with any earlier factor.</summary>
     internal static int[] ParameterCounts(IReadOnlyList<AbsorbedFactor> factors, int n)
     {
         var counts = new int[factors.Count];
-        for (int k = 0; k < factors.Count; k++) counts[k] = factors[k].Levels.Count - (k == 0 ? 0 : 1);
-        if (factors.Count >= 2)
+        for (int k = 0; k < factors.Count; k++)
         {
-            int components = ConnectedComponents(factors[0].Codes, factors[0].Levels.Count, factors[1].Codes, factors[1].Levels.Count);
-            counts[1] = factors[1].Levels.Count - components;
+            int redundant = 0;
+            for (int j = 0; j < k; j++)
+            {
+                redundant = Math.Max(redundant, ConnectedComponents(factors[j].Codes, factors[j].Levels.Count, factors[k].Codes, factors[k].Levels.Count));
+            }
+            counts[k] = factors[k].Levels.Count - redundant;
         }
         return counts;
     }

@@ -40,7 +40,7 @@ public class AbsorbedFixedEffectsTests
     }
 
     /// <summary>A simulated unbalanced panel with three crossed factors.</summary>
-    private static (ModelDesign Absorbed, ModelDesign Lsdv, int Rank) Panel(int n, int[] levels, int seed, bool weighted, bool disconnect = false)
+    private static (ModelDesign Absorbed, ModelDesign Lsdv, int Rank) Panel(int n, int[] levels, int seed, bool weighted, bool disconnect = false, bool nested = false)
     {
         var rng = new Random(seed);
         var codes = levels.Select(_ => new int[n]).ToArray();
@@ -51,6 +51,12 @@ public class AbsorbedFixedEffectsTests
         // Every level present at least twice (no singletons), so the LSDV comparison uses the same rows.
         for (int k = 0; k < levels.Length; k++)
             for (int l = 0; l < levels[k]; l++) { codes[k][2 * l % n] = l; codes[k][(2 * l + 1) % n] = l; }
+        if (nested)
+        {
+            // The third factor is coarser than the first: each f1 level lies inside one f3 level, so the
+            // f3 dummies add nothing to the span of the f1 dummies.
+            for (int i = 0; i < n; i++) codes[2][i] = codes[0][i] % levels[2];
+        }
         if (disconnect)
         {
             // Two blocks: the first half of factor-1 levels only meet the first half of factor-2 levels.
@@ -85,20 +91,20 @@ public class AbsorbedFixedEffectsTests
     }
 
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(true, false)]
-    [InlineData(false, true)]
-    public void ThreeFactorsMatchLsdv(bool weighted, bool disconnect)
+    [InlineData(false, false, false)]
+    [InlineData(true, false, false)]
+    [InlineData(false, true, false)]
+    [InlineData(false, false, true)]
+    public void ThreeFactorsMatchLsdv(bool weighted, bool disconnect, bool nested)
     {
-        var (abs, lsdv, rank) = Panel(3000, [60, 25, 8], 42, weighted, disconnect);
+        var (abs, lsdv, rank) = Panel(3000, [60, 25, 8], 42, weighted, disconnect, nested);
         var fe = AbsorbedFixedEffects.Fit(abs);
         var ls = LinearModel.Fit(lsdv);
         Assert.True(fe.Absorbed!.Converged);
         // Coefficients equal LSDV's to 1e-8 (relative).
         for (int j = 0; j < 2; j++) Near(ls.Coefficients[1 + j], fe.Coefficients[j], 1e-8, fe.CoefficientNames[j]);
         // Absorbed parameters = rank of [1, dummies] (the LSDV rank minus x1, x2): here the exact count, 2
-        // redundancies, or 3 with two
-        // disconnected blocks of f1 × f2).
+        // redundancies, 3 with two disconnected blocks of f1 × f2, or all of f3 when it is nested in f1.
         Assert.Equal(rank - 2, fe.AbsorbedParameters);
         Assert.Equal(ls.ResidualDf, fe.ResidualDf);
         var seFe = VarianceEstimators.Iid(fe).StandardErrors();
@@ -163,5 +169,10 @@ public class AbsorbedFixedEffectsTests
         var counts = AbsorbedFixedEffects.ParameterCounts(
             [new AbsorbedFactor("a", ["0", "1", "2"], a), new AbsorbedFactor("b", ["0", "1", "2"], b)], 6);
         Assert.Equal([3, 1], counts);
+        // A third factor coarser than the first (c = a's level mod 2) adds nothing.
+        int[] c = [.. a.Select(l => l % 2)];
+        var three = AbsorbedFixedEffects.ParameterCounts(
+            [new AbsorbedFactor("a", ["0", "1", "2"], a), new AbsorbedFactor("b", ["0", "1", "2"], b), new AbsorbedFactor("c", ["0", "1"], c)], 6);
+        Assert.Equal([3, 1, 0], three);
     }
 }
