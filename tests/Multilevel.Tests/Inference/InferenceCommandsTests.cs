@@ -191,6 +191,9 @@ public class InferenceCommandsTests
         (exit, _, err) = await Run("fit", Fixtures.DataPath("cbpp.csv"), "cbind(incidence, size - incidence) ~ period + (1|herd)", "--family", "binomial", "--ci", "profile");
         Assert.Equal(2, exit);
         Assert.Contains("--ci wald", err, StringComparison.Ordinal);
+        (exit, _, err) = await Run("fit", "hsb", "mathach ~ ses", "--icc");
+        Assert.Equal(2, exit);
+        Assert.Contains("are for mixed models", err, StringComparison.Ordinal);
     }
 
     [Fact]

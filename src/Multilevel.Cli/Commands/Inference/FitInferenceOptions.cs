@@ -61,6 +61,20 @@ public sealed class FitInferenceOptions
         });
     }
 
+    /// <summary>
+    /// For a branch of <c>mlm fit</c> that has no inference of this kind (fits without random effects): a usage error
+    /// when one of these options was given, rather than ignoring it.
+    /// </summary>
+    /// <exception cref="UsageException">An inference option was given.</exception>
+    public static void RejectIfRequested(ParseResult parse, string what)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        if (OnCommand.TryGetValue(parse.CommandResult.Command, out var options) && options.Requested(parse))
+        {
+            throw new UsageException($"--satterthwaite, --ci, --icc and --r2 are for mixed models; {what} have none of these (add a random-effects term such as (1 | group))");
+        }
+    }
+
     /// <summary>Adds the options to the fit command.</summary>
     public void AddTo(Command command)
     {
