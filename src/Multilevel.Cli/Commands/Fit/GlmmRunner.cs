@@ -50,7 +50,14 @@ public static class GlmmRunner
 
     /// <summary>Checks the request, fits and writes the result; returns the exit code.</summary>
     /// <exception cref="UsageException">An option value is not valid.</exception>
-    public static int Run(GlmmRequest request, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default)
+    public static int Run(GlmmRequest request, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default) =>
+        Run(request, output, errors, null, cancellationToken);
+
+    /// <summary>As <see cref="Run(GlmmRequest, TextWriter, TextWriter, CancellationToken)"/>, then the inference the
+    /// fit command asked for (<c>--icc</c>, <c>--r2</c>, <c>--ci wald</c>; issue 6), printed under the summary or
+    /// added to the JSON object.</summary>
+    public static int Run(GlmmRequest request, TextWriter output, TextWriter errors,
+        Func<GeneralizedLinearMixedModelFit, Inference.InferenceReport?>? inference, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(output);
@@ -59,7 +66,22 @@ public static class GlmmRunner
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var fit = GeneralizedLinearMixedModel.Fit(request.Formula, request.Data, family, options);
         double seconds = clock.Elapsed.TotalSeconds;
-        if (request.Json)
+        var report = inference?.Invoke(fit);
+        if (request.Json && report is not null)
+        {
+            using var buffer = new MemoryStream();
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                writer.WriteStartObject();
+                GlmmJson.WriteProperties(writer, fit, seconds);
+                report.WriteJson(writer);
+                writer.WriteEndObject();
+            }
+            output.Write(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            output.Write('\n');
+            foreach (var w in fit.Warnings) errors.WriteLine($"mlm: warning: {w}");
+        }
+        else if (request.Json)
         {
             output.Write(GlmmJson.Render(fit, seconds));
             output.Write('\n');
@@ -69,6 +91,7 @@ public static class GlmmRunner
         {
             output.Write(GlmerSummary.Render(fit, request.DataName));
             foreach (var m in fit.Messages.Where(m => !m.Contains("missing", StringComparison.OrdinalIgnoreCase))) output.Write(m + "\n");
+            report?.WriteText(output);
         }
         return CliApp.Ok;
     }
@@ -154,6 +177,7 @@ public sealed class GlmmCommandOptions
 internal sealed class GlmmFitBranch : IFitBranch
 {
     private readonly GlmmCommandOptions _options = new();
+    private Inference.FitInferenceOptions? _inference;
 
     public void AddOptions(Command command)
     {
@@ -168,6 +192,7 @@ internal sealed class GlmmFitBranch : IFitBranch
             command.Options.Add(new Option<string?>("--link") { Description = "link function: logit (default), probit, cloglog (binomial); log (Poisson)", HelpName = "LINK" });
         }
         _options.AddTo(command);
+        _inference = Inference.FitInferenceOptions.For(command);   // --icc, --r2, --ci wald (issue 6)
     }
 
     public bool Claims(FitRequest request)
@@ -189,6 +214,7 @@ internal sealed class GlmmFitBranch : IFitBranch
         if (request.Style is "statsmodels") throw new UsageException("--style statsmodels has no GLMM layout; GLMMs print lme4's summary()");
         var glmm = _options.Request(request.Parse, request.DataName, request.Data, request.Formula, request.OptionText("--family")!,
             request.OptionText("--link"), new DesignOptions { Weights = request.Weights }, request.Json);
-        return GlmmRunner.Run(glmm, Console.Out, Console.Error, cancellationToken);
+        return GlmmRunner.Run(glmm, Console.Out, Console.Error,
+            _inference is null ? null : fit => _inference.Compute(fit, request.Parse, cancellationToken), cancellationToken);
     }
 }
