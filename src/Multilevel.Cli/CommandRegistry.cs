@@ -13,5 +13,8 @@ internal static class CommandRegistry
         yield return CrosstabCommand.Create();
         yield return FormulaCommand.Create();
         yield return FitCommand.Create();
+        yield return HausmanCommand.Create();
+        yield return CompareCommand.Create();
+        yield return SimulateCommand.Create();
     }
 }
