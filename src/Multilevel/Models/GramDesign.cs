@@ -136,4 +136,11 @@ public sealed record GramSourceStatistics
 
     /// <summary>Wall-clock seconds spent obtaining the sums.</summary>
     public double Seconds { get; init; }
+
+    /// <summary>Chunks of rows read from a file (0 for databases and memory).</summary>
+    public long Chunks { get; init; }
+
+    /// <summary>Rows of the largest chunk read from a file: with the model's size, what bounds a streamed fit's memory
+    /// (0 for databases and memory).</summary>
+    public int LargestChunkRows { get; init; }
 }

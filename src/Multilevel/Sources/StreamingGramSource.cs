@@ -59,6 +59,7 @@ public sealed class StreamingGramSource : IGramSource
         options ??= DesignOptions.Default;
         var clock = Stopwatch.StartNew();
         int passesBefore = _table.Passes;
+        long chunksBefore = _table.ChunksRead;
         string text = terms.Formula.Text;
         var names = _table.ColumnNames;
         SourceColumnKind? KindOf(string c) =>
@@ -181,6 +182,8 @@ public sealed class StreamingGramSource : IGramSource
                 Passes = passes,
                 BytesReceived = passes * _table.BytesPerPass,
                 Seconds = clock.Elapsed.TotalSeconds,
+                Chunks = _table.ChunksRead - chunksBefore,
+                LargestChunkRows = _table.LargestChunkRows,
             },
         };
         return GramDesignAssembly.Finish(gram, info, options);

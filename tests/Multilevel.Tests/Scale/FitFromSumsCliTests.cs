@@ -71,6 +71,9 @@ public class FitFromSumsCliTests
         var (exit, _, err) = await Run("fit", FixtureData.DataPath("hsb.csv"), "mathach ~ ses", "--stream");
         Assert.Equal(2, exit);
         Assert.Contains("no random-effects term", err, StringComparison.Ordinal);
+        (exit, _, err) = await Run("fit", FixtureData.DataPath("hsb.csv"), "mathach ~ ses + (1|schoolid)", "--stream", "--icc");
+        Assert.Equal(2, exit);
+        Assert.Contains("--icc: inference after a fit from a database or a stream is not available yet", err, StringComparison.Ordinal);
         (exit, _, err) = await Run("fit", "hsb", "mathach ~ ses + (1|schoolid)", "--table", "hsb");
         Assert.Equal(2, exit);
         Assert.Contains("--table and --query apply to a database URL", err, StringComparison.Ordinal);

@@ -122,8 +122,18 @@ public class SqlSourceTests
     {
         foreach (var url in new[] { DatabaseServers.Pg("hsb"), DatabaseServers.Ch("hsb_dist") })
         {
-            var e = Assert.Throws<UnknownFormulaColumnException>(() => Database(url, "mathach ~ sess + (1|schoolid)"));
-            Assert.Contains("unknown column 'sess' (did you mean 'ses'?)", e.Message, StringComparison.Ordinal);
+            var source = (SqlGramSource)GramSources.OpenDatabase(url);
+            try
+            {
+                var e = Assert.Throws<UnknownFormulaColumnException>(() => source.Accumulate("mathach ~ sess + (1|schoolid)"));
+                Assert.Contains("unknown column 'sess' (did you mean 'ses'?)", e.Message, StringComparison.Ordinal);
+                // only the query that reads the columns (SELECT * … LIMIT 0) ran
+                Assert.Equal(1, source.QueriesRun);
+            }
+            finally
+            {
+                (source as IDisposable)?.Dispose();
+            }
         }
     }
 

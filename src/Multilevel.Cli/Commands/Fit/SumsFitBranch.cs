@@ -56,6 +56,14 @@ internal sealed class SumsFitBranch : IFitBranch
         {
             throw new UsageException($"--family {family}: a fit from a database or a stream is a linear mixed model for now (GLMMs need a pass over the rows per iteration; see docs/scale-glmm.md)");
         }
+        foreach (var name in (string[])["--satterthwaite", "--ci", "--icc", "--r2"])
+        {
+            if (Given(request.Parse, name))
+            {
+                throw new UsageException($"{name}: inference after a fit from a database or a stream is not available yet (it needs the rows); " +
+                                         "fit a sample read into memory for it, or leave the option out");
+            }
+        }
         if (request.Terms.RandomEffects.Count == 0)
         {
             throw new UsageException($"'{request.Formula}' has no random-effects term '( … | group)': a fit from a database or a stream is a linear mixed model for now; add one such as (1 | group)");
@@ -125,6 +133,13 @@ internal sealed class SumsFitBranch : IFitBranch
     private static string Describe(GramSourceStatistics stats) => stats.Queries > 0
         ? string.Create(CultureInfo.InvariantCulture, $"{stats.Queries} queries, {stats.BytesReceived:N0} bytes received ({stats.RowsReceived:N0} result rows)")
         : string.Create(CultureInfo.InvariantCulture, $"{stats.Passes} passes over the file ({stats.BytesReceived:N0} bytes read)");
+
+    /// <summary>True when the command line gives the option (not its default).</summary>
+    private static bool Given(ParseResult parse, string name)
+    {
+        var option = parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == name);
+        return option is not null && parse.GetResult(option) is { Implicit: false };
+    }
 
     /// <summary>Every value given to an option of the command (a repeatable option), by name.</summary>
     private static IEnumerable<string> Tokens(ParseResult parse, string name)

@@ -42,6 +42,10 @@ public abstract class SqlGramSource : IGramSource
     /// <inheritdoc />
     public string Description { get; }
 
+    /// <summary>Queries sent by the latest <see cref="Accumulate"/> so far (also after it failed): the first reads the
+    /// columns and no rows.</summary>
+    public int QueriesRun => _queries;
+
     /// <summary>The FROM clause: a quoted table name, or a parenthesised query with an alias.</summary>
     private protected string Relation { get; }
 

@@ -25,8 +25,32 @@ public abstract class ChunkedTable
     /// <summary>Passes over the file made so far (the schema scan included).</summary>
     public int Passes { get; protected set; }
 
+    /// <summary>Chunks returned so far, over every pass.</summary>
+    public long ChunksRead { get; private set; }
+
+    /// <summary>Rows of the largest chunk returned so far.</summary>
+    public int LargestChunkRows { get; private set; }
+
     /// <summary>Reads the rows again, in chunks of at most <paramref name="chunkRows"/> rows.</summary>
-    public abstract IEnumerable<Frame> Chunks(int chunkRows);
+    public IEnumerable<Frame> Chunks(int chunkRows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkRows);
+        Passes++;
+        return Counted(ReadChunks(chunkRows));
+    }
+
+    /// <summary>The rows, in chunks of at most <paramref name="chunkRows"/> rows (one pass over the file).</summary>
+    private protected abstract IEnumerable<Frame> ReadChunks(int chunkRows);
+
+    private IEnumerable<Frame> Counted(IEnumerable<Frame> chunks)
+    {
+        foreach (var chunk in chunks)
+        {
+            ChunksRead++;
+            LargestChunkRows = Math.Max(LargestChunkRows, chunk.RowCount);
+            yield return chunk;
+        }
+    }
 
     /// <summary>A CSV file (<see cref="CsvFile"/>): a first pass finds the types and levels.</summary>
     public static ChunkedTable Csv(string path, FrameSchema? overrides = null) => new CsvTable(path, overrides);
@@ -71,11 +95,7 @@ public abstract class ChunkedTable
 
         public override IReadOnlyList<string>? LevelsOf(string column) => _scanned.LevelsOf(column);
 
-        public override IEnumerable<Frame> Chunks(int chunkRows)
-        {
-            Passes++;
-            return CsvFile.ReadScannedChunks(Open, _path, chunkRows, _scanned);
-        }
+        private protected override IEnumerable<Frame> ReadChunks(int chunkRows) => CsvFile.ReadScannedChunks(Open, _path, chunkRows, _scanned);
 
         private Stream Open() => new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
     }
@@ -100,10 +120,6 @@ public abstract class ChunkedTable
 
         public override IReadOnlyList<string>? LevelsOf(string column) => _file.LevelsOf(column);
 
-        public override IEnumerable<Frame> Chunks(int chunkRows)
-        {
-            Passes++;
-            return _file.ReadChunks(chunkRows);
-        }
+        private protected override IEnumerable<Frame> ReadChunks(int chunkRows) => _file.ReadChunks(chunkRows);
     }
 }
