@@ -41,6 +41,8 @@ if [ "${CI:-}" = "true" ] && [ "$(id -u)" = 0 ]; then export MLM_REQUIRE_SERVERS
 if [ "${MLM_SKIP_SERVERS:-}" != 1 ]; then
   servers_dir="$(mktemp -d "${TMPDIR:-/tmp}/mlm-servers.XXXXXX")"
   trap 'rc=$?; "$root/tests/servers/db-servers.sh" stop "$servers_dir" || true; exit $rc' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   servers_start=$SECONDS
   if tests/servers/db-servers.sh install && tests/servers/db-servers.sh start "$servers_dir" >/dev/null; then
     # shellcheck disable=SC1091

@@ -9,13 +9,15 @@
 #
 # Options go to the suite (bench/Multilevel.Bench/Scale/ScaleBench.cs): --rows, --groups, --crossed, --csv-rows,
 # --dir (where the CSV file is written; default /tmp), --check (small sizes: the ClickHouse fit against the same rows
-# in memory). The simulated ClickHouse table lives in the servers' temporary folder (about 45 bytes a row on disk);
+# in memory). The simulated ClickHouse table lives in the servers' temporary folder (about 30 bytes a row on disk);
 # the CSV file (about 65 bytes a row) is kept in --dir for the next run.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 servers_dir="$(mktemp -d "${TMPDIR:-/tmp}/mlm-bench-servers.XXXXXX")"
 trap '"$root/tests/servers/db-servers.sh" stop "$servers_dir" || true' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 tests/servers/db-servers.sh install
 tests/servers/db-servers.sh start "$servers_dir" >/dev/null
 # shellcheck disable=SC1091
