@@ -20,7 +20,7 @@ namespace Multilevel.Bench.Scale;
 /// chunks and read whole into memory.</item>
 /// </list>
 /// Options: <c>--ch clickhouse://host:port/db</c> (default $MLM_CH_URL), <c>--rows N</c> (1e6), <c>--groups G</c>
-/// (rows/100), <c>--crossed H</c> (100), <c>--csv-rows M</c> (1e6), <c>--dir D</c> (/tmp), <c>--only PART</c>,
+/// (rows/100), <c>--crossed H</c> (100), <c>--csv-rows M</c> (1e6), <c>--csv-groups G</c> (M/100), <c>--dir D</c> (/tmp), <c>--only PART</c>,
 /// <c>--check</c> (small sizes: compare the ClickHouse fit with an in-memory fit of the same rows).
 /// The recorded run: <c>scale --rows 100000000 --groups 1000000 --csv-rows 10000000</c>.
 /// </summary>
@@ -35,13 +35,14 @@ internal static class ScaleBench
         long groups = (long)Number(args, "--groups", rows / 100.0);
         int crossed = (int)Number(args, "--crossed", 100);
         long csvRows = (long)Number(args, "--csv-rows", 1e6);
+        long csvGroups = (long)Number(args, "--csv-groups", csvRows / 100.0);
         string dir = Option(args, "--dir") ?? Path.GetTempPath();
         string? ch = Option(args, "--ch") ?? Environment.GetEnvironmentVariable("MLM_CH_URL");
         string? only = Option(args, "--only");
         bool check = args.Contains("--check");
         if (only is not null)
         {
-            RunPart(only, ch, rows, groups, crossed, csvRows, dir, check);
+            RunPart(only, ch, rows, groups, crossed, csvRows, csvGroups, dir, check);
             return;
         }
 
@@ -61,7 +62,7 @@ internal static class ScaleBench
         var results = new List<string>();
         foreach (var part in parts)
         {
-            var childArgs = new List<string> { "scale", "--only", part, "--rows", Inv(rows), "--groups", Inv(groups), "--crossed", Inv(crossed), "--csv-rows", Inv(csvRows), "--dir", dir };
+            var childArgs = new List<string> { "scale", "--only", part, "--rows", Inv(rows), "--groups", Inv(groups), "--crossed", Inv(crossed), "--csv-rows", Inv(csvRows), "--csv-groups", Inv(csvGroups), "--dir", dir };
             if (ch is not null) childArgs.AddRange(["--ch", ch]);
             if (check) childArgs.Add("--check");
             var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
@@ -89,7 +90,7 @@ internal static class ScaleBench
         return Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet" ? [entry] : [];
     }
 
-    private static void RunPart(string part, string? ch, long rows, long groups, int crossed, long csvRows, string dir, bool check)
+    private static void RunPart(string part, string? ch, long rows, long groups, int crossed, long csvRows, long csvGroups, string dir, bool check)
     {
         switch (part)
         {
@@ -122,8 +123,8 @@ internal static class ScaleBench
             case "csv-stream":
             case "csv-memory":
                 {
-                    string path = Path.Combine(dir, $"mlm_bench_{csvRows}_{csvRows / 100}.csv");
-                    WriteCsv(path, csvRows, csvRows / 100);
+                    string path = Path.Combine(dir, $"mlm_bench_{csvRows}_{csvGroups}.csv");
+                    WriteCsv(path, csvRows, csvGroups);
                     var clock = Stopwatch.StartNew();
                     LinearMixedModelFit fit;
                     string how;
@@ -141,7 +142,7 @@ internal static class ScaleBench
                     }
                     double total = clock.Elapsed.TotalSeconds;
                     Console.WriteLine(Inv($"{part}: deviance {fit.Objective:R}, β [{string.Join(", ", fit.FixedEffects.Select(b => b.ToString("G8", CultureInfo.InvariantCulture)))}], θ [{string.Join(", ", fit.Theta.Select(b => b.ToString("G6", CultureInfo.InvariantCulture)))}]"));
-                    Console.WriteLine(Inv($"| CSV, {(part == "csv-stream" ? "streamed" : "in memory")} | `{Formula}` | {csvRows:N0} | {csvRows / 100:N0} | — | {total:F1} s | {new FileInfo(path).Length / 1048576.0:F0} MiB file | {how} | {PeakMiB()} |"));
+                    Console.WriteLine(Inv($"| CSV, {(part == "csv-stream" ? "streamed" : "in memory")} | `{Formula}` | {csvRows:N0} | {csvGroups:N0} | — | {total:F1} s | {new FileInfo(path).Length / 1048576.0:F0} MiB file | {how} | {PeakMiB()} |"));
                     break;
                 }
             default:
