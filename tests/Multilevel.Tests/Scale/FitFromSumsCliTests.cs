@@ -71,9 +71,10 @@ public class FitFromSumsCliTests
         var (exit, _, err) = await Run("fit", FixtureData.DataPath("hsb.csv"), "mathach ~ ses", "--stream");
         Assert.Equal(2, exit);
         Assert.Contains("no random-effects term", err, StringComparison.Ordinal);
-        (exit, _, err) = await Run("fit", FixtureData.DataPath("hsb.csv"), "mathach ~ ses + (1|schoolid)", "--stream", "--icc");
+        (exit, _, err) = await Run("fit", FixtureData.DataPath("hsb.csv"), "mathach ~ ses + (1|schoolid)", "--stream", "--icc", "--ci", "wald", "--ci", "profile");
         Assert.Equal(2, exit);
-        Assert.Contains("--icc: inference after a fit from a database or a stream is not available yet", err, StringComparison.Ordinal);
+        Assert.Contains("--icc, --ci profile: needs the rows (the design matrices)", err, StringComparison.Ordinal);
+        Assert.Contains("only --ci wald is available here", err, StringComparison.Ordinal);
         (exit, _, err) = await Run("fit", "hsb", "mathach ~ ses + (1|schoolid)", "--table", "hsb");
         Assert.Equal(2, exit);
         Assert.Contains("--table and --query apply to a database URL", err, StringComparison.Ordinal);
@@ -110,5 +111,29 @@ public class FitFromSumsCliTests
         var (code, text, _) = await Run("fit", DatabaseServers.Postgres!, "mathach ~ ses + (1|schoolid)", "--query", "SELECT * FROM hsb WHERE sector = 0");
         Assert.Equal(0, code);
         Assert.Contains("Number of obs: 3642, groups:  schoolid, 90", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>Wald intervals need only the estimates: a streamed fit prints (and writes in JSON) the in-memory ones.</summary>
+    [Fact]
+    public async Task WaldIntervalsFromSumsEqualTheInMemoryOnes()
+    {
+        string path = FixtureData.DataPath("hsb.csv");
+        const string formula = "mathach ~ ses + (1 + ses|schoolid)";
+        var (exit, memory, _) = await Run("fit", path, formula, "--ci", "wald", "--level", "0.9");
+        Assert.Equal(0, exit);
+        (exit, var streamed, var err) = await Run("fit", path, formula, "--ci", "wald", "--level", "0.9", "--stream");
+        Assert.True(exit == 0, err);
+        static string Intervals(string text) => text[text.IndexOf("Wald 90% intervals", StringComparison.Ordinal)..].Split("\nSums over")[0].TrimEnd();
+        Assert.Contains("Wald 90% intervals", streamed, StringComparison.Ordinal);
+        Assert.Equal(Intervals(memory), Intervals(streamed));
+        (exit, var json, err) = await Run("fit", path, formula, "--ci", "wald", "--stream", "--json");
+        Assert.True(exit == 0, err);
+        (exit, var memoryJson, _) = await Run("fit", path, formula, "--ci", "wald", "--json");
+        Assert.Equal(0, exit);
+        var names = Json(memoryJson).EnumerateObject().Select(p => p.Name).Where(n => !n.StartsWith("seconds", StringComparison.Ordinal)).ToHashSet();
+        var streamedNames = Json(json).EnumerateObject().Select(p => p.Name).ToHashSet();
+        var inference = names.Where(n => n.Contains("wald", StringComparison.OrdinalIgnoreCase) || n.Contains("confint", StringComparison.OrdinalIgnoreCase) || n.Contains("interval", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.NotEmpty(inference);
+        foreach (var n in inference) Assert.Equal(Json(memoryJson).GetProperty(n).ToString(), Json(json).GetProperty(n).ToString());
     }
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using Multilevel.Design;
 using Multilevel.Models;
 using Multilevel.Reporting;
+using Multilevel.Cli.Commands.Inference;
 using Multilevel.Sources;
 
 namespace Multilevel.Cli.Commands.Fit;
@@ -21,9 +22,12 @@ internal sealed class SumsFitBranch : IFitBranch
     private readonly Option<bool> _stream = new("--stream") { Description = "read a .csv or .dta file in chunks: memory independent of the number of rows (three passes over the file)" };
     private readonly Option<int?> _chunkRows = new("--chunk-rows") { Description = $"rows per chunk with --stream (default {StreamingGramSource.DefaultChunkRows:N0})", HelpName = "N" };
 
+    private FitInferenceOptions? _inference;
+
     public void AddOptions(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
+        _inference = FitInferenceOptions.For(command);   // shared with LmmFitBranch
         command.Options.Add(_table);
         command.Options.Add(_query);
         command.Options.Add(_stream);
@@ -56,13 +60,14 @@ internal sealed class SumsFitBranch : IFitBranch
         {
             throw new UsageException($"--family {family}: a fit from a database or a stream is a linear mixed model for now (GLMMs need a pass over the rows per iteration; see docs/scale-glmm.md)");
         }
-        foreach (var name in (string[])["--satterthwaite", "--ci", "--icc", "--r2"])
+        // inference from sums: Wald intervals need only the estimates; the rest needs the rows' design matrices
+        var needRows = ((string[])["--satterthwaite", "--icc", "--r2"]).Where(n => Given(request.Parse, n))
+            .Concat(Tokens(request.Parse, "--ci").Where(k => !k.Equals("wald", StringComparison.OrdinalIgnoreCase)).Select(k => $"--ci {k}"))
+            .ToList();
+        if (needRows.Count > 0)
         {
-            if (Given(request.Parse, name))
-            {
-                throw new UsageException($"{name}: inference after a fit from a database or a stream is not available yet (it needs the rows); " +
-                                         "fit a sample read into memory for it, or leave the option out");
-            }
+            throw new UsageException($"{string.Join(", ", needRows)}: needs the rows (the design matrices), which a fit from a database or a stream does not hold; " +
+                                     "of the inference options only --ci wald is available here: fit the data (or a sample) in memory for the others");
         }
         if (request.Terms.RandomEffects.Count == 0)
         {
@@ -95,6 +100,15 @@ internal sealed class SumsFitBranch : IFitBranch
             (source as IDisposable)?.Dispose();
         }
         double seconds = clock.Elapsed.TotalSeconds;
+        InferenceReport? report;
+        try
+        {
+            report = _inference?.Compute(fit, request.Parse, Console.Error, cancellationToken);
+        }
+        catch (RowValuesUnavailableException e)
+        {
+            throw new UsageException($"{e.Message} (asked for by an inference option: of those only --ci wald is available from sums)");
+        }
         var stats = fit.SourceStatistics ?? new GramSourceStatistics();
         if (request.Json)
         {
@@ -110,6 +124,7 @@ internal sealed class SumsFitBranch : IFitBranch
                 w.WriteNumber("rows_received", stats.RowsReceived);
                 w.WriteNumber("seconds", stats.Seconds);
                 w.WriteEndObject();
+                report?.WriteJson(w);
             });
             foreach (var w in fit.Warnings) Console.Error.WriteLine($"mlm: warning: {w}");
             return CliApp.Ok;
@@ -125,6 +140,7 @@ internal sealed class SumsFitBranch : IFitBranch
         {
             foreach (var w in fit.Warnings) Console.Out.Write($"warning: {w}\n");
         }
+        report?.WriteText(Console.Out);
         Console.Out.Write(string.Create(CultureInfo.InvariantCulture,
             $"Sums over the rows computed from {fit.DataSource}: {Describe(stats)} in {stats.Seconds:F2} s; fit in {seconds - stats.Seconds:F2} s. Fitted values and residuals need the rows and are not computed.\n"));
         return CliApp.Ok;
