@@ -3,6 +3,7 @@
 var suites = new Dictionary<string, Action<string[]>>
 {
     ["design"] = Multilevel.Bench.DesignBench.Run,
+    ["fixed-effects"] = Multilevel.Bench.FixedEffectsBench.Run,
     ["kernels"] = Multilevel.Bench.KernelBench.Run,
     ["lmm"] = Multilevel.Bench.Lmm.LmmBench.Run,
     ["micro"] = _ => Multilevel.Bench.MicroKernelBench.Run(),

@@ -13,5 +13,6 @@ internal static class CommandRegistry
         yield return CrosstabCommand.Create();
         yield return FormulaCommand.Create();
         yield return FitCommand.Create();
+        yield return HausmanCommand.Create();
     }
 }
