@@ -4,6 +4,8 @@ var suites = new Dictionary<string, Action<string[]>>
 {
     ["design"] = Multilevel.Bench.DesignBench.Run,
     ["fixed-effects"] = Multilevel.Bench.FixedEffectsBench.Run,
+    ["glmm"] = Multilevel.Bench.Glmm.GlmmBench.Run,
+    ["inference"] = Multilevel.Bench.Inference.InferenceBench.Run,
     ["kernels"] = Multilevel.Bench.KernelBench.Run,
     ["lmm"] = Multilevel.Bench.Lmm.LmmBench.Run,
     ["micro"] = _ => Multilevel.Bench.MicroKernelBench.Run(),

@@ -14,5 +14,7 @@ internal static class CommandRegistry
         yield return FormulaCommand.Create();
         yield return FitCommand.Create();
         yield return HausmanCommand.Create();
+        yield return CompareCommand.Create();
+        yield return SimulateCommand.Create();
     }
 }

@@ -9,7 +9,7 @@ namespace Multilevel.Models;
 /// A fitted linear mixed model (lme4's <c>merMod</c> from <c>lmer</c>): estimates, their covariance, variance
 /// components, conditional modes, fit statistics, the optimiser's record and honest diagnostics. Immutable.
 /// </summary>
-public sealed class LinearMixedModelFit
+public sealed class LinearMixedModelFit : Internals.IFittedMixedModel
 {
     private Frame? _training;
     private DesignOptions _designOptions = DesignOptions.Default;

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using Multilevel.Cli;
+using Multilevel.Tests.Data;
+using Multilevel.Tests.Models.Lmm;
+using Xunit;
+
+namespace Multilevel.Tests.Inference;
+
+/// <summary><c>mlm compare</c> and <c>mlm simulate</c>, run in-process with the console redirected.</summary>
+[Collection(SerialCollection.Name)]
+public class InferenceCommandsTests
+{
+    internal static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
+    {
+        var (stdout, stderr) = (Console.Out, Console.Error);
+        using var outWriter = new StringWriter();
+        using var errWriter = new StringWriter();
+        Console.SetOut(outWriter);
+        Console.SetError(errWriter);
+        try
+        {
+            int exit = await CliApp.RunAsync(args);
+            return (exit, outWriter.ToString(), errWriter.ToString());
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+        }
+    }
+
+    [Fact]
+    public async Task CompareJsonMatchesTheLrtReference()
+    {
+        var reference = Fixtures.Reference("hsb_lrt.json");
+        var models = reference.GetProperty("models").EnumerateArray().Select(m => m.GetString()!).ToArray();
+        var (exit, output, _) = await Run(["compare", Fixtures.DataPath("hsb.csv"), .. models, "--json"]);
+        Assert.Equal(0, exit);
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.True(root.GetProperty("refit_ml").GetBoolean());
+        var rows = root.GetProperty("models").EnumerateArray().ToArray();
+        Assert.Equal(models, rows.Select(r => r.GetProperty("formula").GetString()));
+        foreach (var field in new[] { "logLik", "AIC", "BIC", "deviance" })
+        {
+            var expected = reference.GetProperty(field).Doubles();
+            for (int i = 0; i < 2; i++) InferenceReferences.Close(expected[i], rows[i].GetProperty(field).GetDouble(), 1e-6, $"{field}[{i}]");
+        }
+        InferenceReferences.Close(reference.GetProperty("chisq").GetDouble(), root.GetProperty("chisq").GetDouble(), 1e-5, "chisq");
+        Assert.Equal(reference.GetProperty("df").GetInt32(), root.GetProperty("df").GetInt32());
+        InferenceReferences.Close(reference.GetProperty("p").GetDouble(), root.GetProperty("p").GetDouble(), 1e-3, "p");
+        var test = Assert.Single(root.GetProperty("tests").EnumerateArray());
+        Assert.Equal(0, test.GetProperty("from").GetInt32());
+        Assert.Equal(1, test.GetProperty("to").GetInt32());
+    }
+
+    [Fact]
+    public async Task CompareTextShowsTheTutorialsDecomposition()
+    {
+        var (exit, output, _) = await Run("compare", "hsb", "mathach ~ 1 + (1|schoolid)", "mathach ~ ses + (1|schoolid)",
+            "mathach ~ ses + sector + (1|schoolid)", "mathach ~ ses * sector + (1|schoolid)");
+        Assert.Equal(0, exit);
+        Assert.Contains("refitted the REML fits by ML", output, StringComparison.Ordinal);
+        Assert.Contains("Variance decomposition (REML fits", output, StringComparison.Ordinal);
+        Assert.Contains("σ²₀ − σ²₁/σ²₀ by operator precedence", output, StringComparison.Ordinal);
+        // the null model's components (hsb_null_reml.json: 8.614, 39.148) and ICC 0.1804
+        var null0 = output.Split('\n').First(l => l.StartsWith("MODEL1 ", StringComparison.Ordinal) && l.Contains("8.6140", StringComparison.Ordinal));
+        Assert.Contains("39.148", null0, StringComparison.Ordinal);
+        Assert.Contains("0.1804", null0, StringComparison.Ordinal);
+        // the reduction of the school variance with ses: (8.614 − 4.768)/8.614
+        Assert.Contains(output.Split('\n'), l => l.StartsWith("MODEL2 ", StringComparison.Ordinal) && l.Contains("0.4465", StringComparison.Ordinal) && l.Contains("0.0540", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CompareRefusesAbsorbedFactorsAndBadOptions()
+    {
+        var (exit, _, err) = await Run("compare", "hsb", "mathach ~ ses | schoolid", "mathach ~ ses + (1|schoolid)");
+        Assert.Equal(2, exit);
+        Assert.Contains("absorbed", err, StringComparison.Ordinal);
+        (exit, _, err) = await Run("compare", "hsb", "mathach ~ ses", "mathach ~ ses + (1|schoolid)", "--refit", "sometimes");
+        Assert.Equal(2, exit);
+        Assert.Contains("--refit", err, StringComparison.Ordinal);
+        (exit, _, _) = await Run("compare", "hsb", "mathach ~ ses");
+        Assert.Equal(2, exit);
+    }
+
+    [Fact]
+    public async Task SimulateWritesCsvThatTheSameSeedReproduces()
+    {
+        var a = await Run("simulate", "exams", "--seed", "11");
+        var b = await Run("simulate", "exams", "--seed", "11");
+        var c = await Run("simulate", "exams", "--seed", "12");
+        Assert.Equal(0, a.Exit);
+        Assert.Equal(a.Out, b.Out);
+        Assert.NotEqual(a.Out, c.Out);
+        var lines = a.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("student,exam,hours,score", lines[0]);
+        Assert.Equal(501, lines.Length);
+        // the file reads back through the product's reader, and the options override the scenario
+        string path = Path.Combine(Path.GetTempPath(), $"mlm-sim-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var w = await Run("simulate", "two-level", "--groups", "20", "--size", "3", "--slope", "1", "--sd-intercept", "0.5", "--names", "g,i,x,y", "--out", path);
+            Assert.Equal(0, w.Exit);
+            var frame = Multilevel.Data.DataSource.Load(path, new Multilevel.Data.FrameSchema());
+            Assert.Equal(60, frame.RowCount);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task SimulateJsonAndErrors()
+    {
+        var (exit, output, _) = await Run("simulate", "voters", "--json", "--groups", "3", "--size", "4");
+        Assert.Equal(0, exit);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal(12, doc.RootElement.GetProperty("rows").GetInt32());
+        Assert.Equal("binomial", doc.RootElement.GetProperty("design").GetProperty("family").GetString());
+        Assert.Equal(12, doc.RootElement.GetProperty("data").GetProperty("vote").GetArrayLength());
+        var bad = await Run("simulate", "nonesuch");
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("unknown scenario", bad.Err, StringComparison.Ordinal);
+        bad = await Run("simulate", "exams", "--groups", "0");
+        Assert.Equal(2, bad.Exit);
+    }
+}
