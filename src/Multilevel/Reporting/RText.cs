@@ -87,25 +87,73 @@ internal static class RText
         sb.Append("---\nSignif. codes:  0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1\n");
     }
 
-    /// <summary>R's <c>format.pval(pv, digits = 3, eps = .Machine$double.eps)</c> as printCoefmat uses it:
-    /// p-values ≥ 1e-3 with common decimals, smaller ones in scientific notation with 3 significant digits,
-    /// those below machine epsilon as <c>&lt;2e-16</c> (<c>&lt; 2e-16</c> beside other values).</summary>
+    /// <summary>R's (4.2) <c>format.pval(pv, digits = 3, eps = .Machine$double.eps)</c> as printCoefmat uses it:
+    /// p-values with exponent ≥ −4 (≥ 1e-4) are formatted together, the smaller ones together, each group as R's
+    /// <c>format</c> does (common significant digits, fixed unless scientific is narrower); those below machine
+    /// epsilon as <c>&lt;2e-16</c> (<c>&lt; 2e-16</c> when the others are wider than 6 characters).</summary>
     public static string[] FormatPValues(double[] p)
     {
         const double eps = 2.220446049250313e-16;
+        const int digits = 3;
         var result = new string[p.Length];
-        bool anyNotTiny = p.Any(v => !(v < eps));
-        var fixedIdx = Enumerable.Range(0, p.Length).Where(i => !(p[i] < eps) && (p[i] == 0 || Math.Floor(Math.Log10(p[i])) >= -3)).ToArray();
-        var fixedText = Common(fixedIdx.Select(i => p[i]).ToList(), 3);
-        for (int k = 0; k < fixedIdx.Length; k++) result[fixedIdx[k]] = fixedText[k];
+        var fixp = new List<int>();
+        var small = new List<int>();
+        for (int i = 0; i < p.Length; i++)
+        {
+            if (double.IsNaN(p[i]) || p[i] < eps) continue;
+            int expo = p[i] > 0 ? (int)Math.Floor(Math.Log10(p[i])) : -50;
+            if (expo >= -3 || expo == -4) fixp.Add(i);
+            else small.Add(i);
+        }
+        foreach (var group in new[] { fixp, small })
+        {
+            var text = Format([.. group.Select(i => p[i])], digits);
+            for (int k = 0; k < group.Count; k++) result[group[k]] = text[k];
+        }
+        int nc = result.Where(r => r is not null).Select(r => r.Length).DefaultIfEmpty(0).Max();
+        bool anyOther = result.Any(r => r is not null);
         for (int i = 0; i < p.Length; i++)
         {
             if (result[i] is not null) continue;
             if (double.IsNaN(p[i])) result[i] = "NA";
-            else if (p[i] < eps) result[i] = anyNotTiny ? "< 2e-16" : "<2e-16";
-            else result[i] = CFormat.E(p[i], 2);
+            else result[i] = anyOther && nc > 6 ? "< 2e-16" : "<2e-16";
         }
         return result;
+    }
+
+    /// <summary>
+    /// R's <c>format(x, digits)</c> of a numeric vector: every element to at most <paramref name="digits"/>
+    /// significant digits (trailing zeros dropped), all with the same number of decimals (fixed) or of mantissa
+    /// digits (scientific), fixed unless it is wider than scientific (scipen = 0).
+    /// </summary>
+    public static string[] Format(double[] x, int digits)
+    {
+        if (x.Length == 0) return [];
+        int decimals = 0, mantissa = 1, maxExponent = 0;
+        bool negative = false;
+        int fixedWidth = 0;
+        foreach (double v in x)
+        {
+            if (!double.IsFinite(v) || v == 0) continue;
+            double a = Math.Abs(v);
+            int e = (int)Math.Floor(Math.Log10(a));
+            double scaled = Math.Round(a / Math.Pow(10, e - digits + 1));
+            if (scaled >= Math.Pow(10, digits))
+            {
+                e++;
+                scaled = Math.Round(a / Math.Pow(10, e - digits + 1));
+            }
+            string sig = scaled.ToString("F0", Inv).TrimEnd('0');
+            int s = Math.Max(1, sig.Length);
+            mantissa = Math.Max(mantissa, s);
+            decimals = Math.Max(decimals, Math.Max(0, s - 1 - e));
+            maxExponent = Math.Max(maxExponent, Math.Abs(e));
+            if (v < 0) negative = true;
+        }
+        foreach (double v in x) fixedWidth = Math.Max(fixedWidth, v.ToString("F" + decimals, Inv).Length);
+        int sciWidth = (negative ? 1 : 0) + 1 + (mantissa > 1 ? mantissa : 0) + (maxExponent >= 100 ? 5 : 4);
+        if (fixedWidth <= sciWidth) return [.. x.Select(v => v.ToString("F" + decimals, Inv))];
+        return [.. x.Select(v => CFormat.E(v, mantissa - 1))];
     }
 
     /// <summary>R's <c>formatC(x, digits)</c> as summary.lm prints R² and F: %g with a field of digits + 1.</summary>
