@@ -14,13 +14,15 @@ internal static class FitCommand
     private static readonly IFitBranch[] Branches =
     [
         new LmmFitBranch(),
+        new PoolingFitBranch(),
     ];
 
     public static Command Create()
     {
         var command = new Command("fit",
-            "Fit a model: a random-effects term ( … | g) gives a linear mixed model (REML, lme4's lmer); " +
-            "prints lme4's summary() (--style statsmodels: statsmodels' MixedLM table) or JSON");
+            "Fit a model: a random-effects term ( … | g) gives a linear mixed model (REML, lme4's lmer; lme4's summary(), " +
+            "--style statsmodels: statsmodels' MixedLM table); without one, OLS (--family: a GLM; y ~ x | g: absorbed fixed " +
+            "effects; --between G, --by G; --vcov, --cluster) in statsmodels' layout (--style lme4: R's summary); or JSON");
         var data = new DataOptions();
         data.AddTo(command);
         var formula = new Argument<string>("FORMULA") { Description = "an R/lme4 formula, e.g. \"mathach ~ ses + (1 | schoolid)\"" };

@@ -100,6 +100,56 @@ public static class Hausman
         return test with { Mundlak = mundlak, Notes = [.. test.Notes, .. re.Notes] };
     }
 
+    /// <summary>
+    /// Within (fixed effects of <paramref name="group"/>) against the linear mixed model with a random
+    /// intercept for the group, fitted by REML as lme4's <c>lmer(y ~ x + (1 | g))</c> (its β̂ and the
+    /// standard errors from R_X), with the Mundlak version: the same mixed model with the group means of
+    /// the within-varying regressors added, and the Wald test that their coefficients are zero.
+    /// </summary>
+    public static HausmanTest Reml(ModelDesign design, GroupingVariable group, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        ArgumentNullException.ThrowIfNull(group);
+        (design, var gs, _) = GroupingVariable.DropMissing(design, [group]);
+        var g = gs[0];
+        var within = Within(design, g);
+        var feCov = VarianceEstimators.Iid(within);
+        var options = LinearMixedModelOptions.Reml with { CancellationToken = cancellationToken };
+        var lmm = LinearMixedModel.Fit(WithRandomIntercept(design, g), options);
+        var test = Compare(within.CoefficientNames, within.Coefficients, feCov, lmm.FixedEffectNames, lmm.FixedEffects, Covariance(lmm),
+            "REML linear mixed model with a random intercept (lme4's lmer)");
+        var mlmm = LinearMixedModel.Fit(WithRandomIntercept(WithGroupMeans(design, g, within.CoefficientNames), g), options);
+        var mcov = Covariance(mlmm);
+        var mi = within.CoefficientNames.Select(MeanName).Select(n => IndexOf(mlmm.FixedEffectNames, n)).Where(j => j >= 0).ToArray();
+        var gamma = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(mi.Length, a => mlmm.FixedEffects[mi[a]]);
+        var vg = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(mi.Length, mi.Length, (a, b) => mcov[mi[a], mi[b]]);
+        double wald = gamma.DotProduct(vg.Solve(gamma));
+        var mundlak = new MundlakTest(wald, mi.Length, Probability.ChiSquaredUpper(wald, mi.Length),
+            [.. mi.Select(j => (mlmm.FixedEffectNames[j], mlmm.FixedEffects[j], Math.Sqrt(mcov[j, j])))]);
+        var notes = test.Notes.Concat(lmm.Warnings.Select(w => "mixed model: " + w)).ToList();
+        return test with { Mundlak = mundlak, Notes = notes };
+    }
+
+    private static CoefficientCovariance Covariance(LinearMixedModelFit fit)
+    {
+        int p = fit.FixedEffects.Length;
+        var v = new double[p * p];
+        for (int j = 0; j < p; j++)
+            for (int i = 0; i < p; i++) v[j * p + i] = fit.Vcov[i, j];
+        return new CoefficientCovariance("iid", v, p, double.PositiveInfinity);
+    }
+
+    /// <summary>The design with a random intercept for the group, <c>(1 | g)</c>.</summary>
+    public static ModelDesign WithRandomIntercept(ModelDesign design, GroupingVariable group)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        ArgumentNullException.ThrowIfNull(group);
+        var ones = new double[design.Observations];
+        Array.Fill(ones, 1.0);
+        var term = new ReTerm(group.Name, group.Levels, group.Codes, ["(Intercept)"], ones);
+        return design with { RandomEffects = [term] };
+    }
+
     /// <summary>The within (fixed-effects) fit of the design with the group absorbed, singletons kept (as plm).</summary>
     public static LinearModelFit Within(ModelDesign design, GroupingVariable group)
     {

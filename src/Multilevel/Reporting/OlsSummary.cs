@@ -127,7 +127,9 @@ public static class OlsSummary
         if (groupNote is not null) notes.Add(groupNote);
         if (fit.Absorbed is { } a)
         {
-            notes.Add($"Fixed effects absorbed by the within transformation ({a.Iterations} iterations, {(a.Converged ? "converged" : "NOT converged")}); " +
+            string how = a.Factors.Count == 1 ? "one factor: exact group-mean removal"
+                : $"{a.Iterations} conjugate-gradient iteration{(a.Iterations == 1 ? "" : "s")}, {(a.Converged ? "converged" : "NOT converged")}";
+            notes.Add($"Fixed effects absorbed by the within transformation ({how}); " +
                 $"{fit.AbsorbedParameters} parameters counted in the degrees of freedom ({string.Join(" + ", a.ParametersPerFactor)}).");
         }
         if (cov.Notes is { Count: > 0 }) notes.AddRange(cov.Notes);
@@ -148,6 +150,21 @@ public static class OlsSummary
             sb.Append(rowsDropped).Append(" row(s) dropped (missing values");
             sb.Append(rowsInData is null ? " or singletons" : "").Append(").\n");
         }
+    }
+
+    /// <summary>The estimates as pandas prints statsmodels' <c>result.params</c> (the tutorial's fixed-effects
+    /// models): names left-aligned, six decimals right-aligned, then <c>dtype: float64</c>.</summary>
+    public static string Params(LinearModelFit fit)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        var names = fit.CoefficientNames.Select(n => n == "(Intercept)" ? "Intercept" : n).ToList();
+        var values = fit.Coefficients.Select(v => v.ToString("F6", CultureInfo.InvariantCulture)).ToList();
+        int nw = names.Count == 0 ? 0 : names.Max(n => n.Length);
+        int vw = values.Count == 0 ? 0 : values.Max(v => v.Length);
+        var sb = new StringBuilder();
+        for (int j = 0; j < names.Count; j++) sb.Append(names[j].PadRight(nw)).Append("    ").Append(values[j].PadLeft(vw)).Append('\n');
+        sb.Append("dtype: float64\n");
+        return sb.ToString();
     }
 
     /// <summary>R's <c>summary.lm</c> layout.</summary>

@@ -43,6 +43,9 @@ public sealed record PoolingRequest
     /// <summary><c>--json</c>.</summary>
     public bool Json { get; init; }
 
+    /// <summary><c>--params</c>: print only the estimates, as pandas prints statsmodels' <c>result.params</c>.</summary>
+    public bool ParamsOnly { get; init; }
+
     /// <summary><c>--style</c>: <c>statsmodels</c> (default) or <c>lme4</c> (R's summary layouts).</summary>
     public string Style { get; init; } = "statsmodels";
 }
@@ -158,6 +161,7 @@ public static class PoolingRunner
         }
         else cov = vcov == "HC1" ? VarianceEstimators.HC1(lm) : VarianceEstimators.Iid(lm);
         if (r.Json) output.Write(PoolingJson.Linear(lm, cov, between?.Name) + "\n");
+        else if (r.ParamsOnly) output.Write(OlsSummary.Params(lm));
         else output.Write(rStyle ? OlsSummary.R(lm, cov, r.DataName) : OlsSummary.Statsmodels(lm, cov, groupNote, r.DataName));
         return CliApp.Ok;
     }

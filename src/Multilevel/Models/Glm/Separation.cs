@@ -20,8 +20,11 @@ public sealed record SeparationReport(bool Separated, bool Complete, IReadOnlyLi
         string what = family == "poisson"
             ? "have a fitted mean of 0 in the limit"
             : "are predicted perfectly (fitted probability 0 or 1)";
+        string names = Coefficients.Count <= 10
+            ? string.Join(", ", Coefficients)
+            : $"{string.Join(", ", Coefficients.Take(10))} and {Coefficients.Count - 10} more";
         return $"{kind}: {Observations.Count} of {nobs} observations {what} by a combination of " +
-            $"{string.Join(", ", Coefficients)}; the maximum-likelihood estimates of these coefficients are infinite " +
+            $"{names}; the maximum-likelihood estimates of these coefficients are infinite " +
             "(R's glm would return huge coefficients and standard errors). Remove or merge the separating predictor " +
             "or level, drop the perfectly predicted observations, or use a penalized (Firth) fit.";
     }

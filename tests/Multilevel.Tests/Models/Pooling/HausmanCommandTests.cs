@@ -43,6 +43,10 @@ public class HausmanCommandTests
         var ses = j.GetProperty("terms").GetProperty("ses");
         Near(r.GetProperty("fe_ses").GetDouble(), ses.GetProperty("fe").GetDouble(), 1e-8, "fe");
         Near(r.GetProperty("re_ses").GetDouble(), ses.GetProperty("re").GetDouble(), 1e-8, "re");
+        // By default the REML test follows under "reml".
+        var reml = j.GetProperty("reml");
+        Near(r.GetProperty("reml_chisq").GetDouble(), reml.GetProperty("chisq").GetDouble(), 1e-6, "reml chisq");
+        Near(r.GetProperty("reml_re_ses").GetDouble(), reml.GetProperty("terms").GetProperty("ses").GetProperty("re").GetDouble(), 1e-5, "reml re");
     }
 
     [Fact]

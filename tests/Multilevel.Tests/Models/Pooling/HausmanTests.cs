@@ -42,6 +42,26 @@ public class HausmanTests
     }
 
     [Fact]
+    public void RemlMatchesTheReferenceWithLme4sEstimate()
+    {
+        // hsb_hausman.json's reml_* fields: the same test with lme4's REML estimate and its standard error.
+        var r = Reference("hsb_hausman.json");
+        var d = MakeDesign("mathach ~ ses", "mathach", Data.MathAch, [("(Intercept)", Ones(Data.N)), ("ses", Data.Ses)]);
+        var test = Hausman.Reml(d, new GroupingVariable("schoolid", Data.School, Data.SchoolLevels));
+        var ses = Assert.Single(test.Terms);
+        // README tolerances for mixed models: fixed effects 1e-5, standard errors 1e-4 (relative).
+        Near(r.GetProperty("reml_re_ses").GetDouble(), ses.Re, 1e-5, "REML ses");
+        Near(r.GetProperty("reml_re_se").GetDouble(), ses.ReSe, 1e-4, "REML se");
+        Near(r.GetProperty("fe_se").GetDouble(), ses.FeSe, 1e-8, "FE se");
+        // χ² divides by V_FE − V_RE, about 5% of V_RE, so it amplifies errors in the RE standard error twentyfold;
+        // the fit reaches lme4's optimum closely enough for 1e-6 (the README's tolerance for the objective).
+        Near(r.GetProperty("reml_chisq").GetDouble(), test.ChiSquared, 1e-6, "REML chisq");
+        Near(r.GetProperty("reml_p").GetDouble(), test.PValue, 1e-5, "REML p");
+        Assert.Contains("REML", test.ReEstimator);
+        Assert.NotNull(test.Mundlak);
+    }
+
+    [Fact]
     public void CompareIsTheQuadraticFormOfTheDifferences()
     {
         // Two coefficients, hand-computed: d = (1, −1), V = diag(0.5, 0.25) → χ² = 1/0.5 + 1/0.25 = 6.
