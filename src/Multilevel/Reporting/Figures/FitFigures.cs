@@ -184,6 +184,11 @@ public static class FitFigures
                 "Conditional modes are shrunk, so their spread is smaller than the model's standard deviation.",
                 Plots.Density(values, $"Random effects: {modes.ColumnNames[0]} | {modes.DisplayGroup}", "Conditional mode", normal: normal)));
         }
+        if (options.Wants(FigureKinds.Shrinkage))
+        {
+            var est = GroupEstimates.Compute(design, m.FixedNames, m.Beta, modes, 0, m.LinearPredictor, m.Family, m.Link);
+            list.Add(ShrinkageFigure(est, m.Gaussian ? null : "on the scale of the linear predictor"));
+        }
         if (options.Wants(FigureKinds.Residuals))
         {
             list.Add(m.Gaussian
@@ -204,11 +209,6 @@ public static class FitFigures
                 list.Add(new FitFigure(FigureKinds.Qq, $"Normal QQ plot of the conditional modes of {modes.ColumnNames[0]} | {modes.DisplayGroup} (the model assumes them normal).",
                     Plots.NormalQq(values, $"Normal QQ plot of the random effects ({modes.DisplayGroup})", "Conditional modes")));
             }
-        }
-        if (options.Wants(FigureKinds.Shrinkage))
-        {
-            var est = GroupEstimates.Compute(design, m.FixedNames, m.Beta, modes, 0, m.LinearPredictor, m.Family, m.Link);
-            list.Add(ShrinkageFigure(est, m.Gaussian ? null : "on the scale of the linear predictor"));
         }
         return list;
     }
