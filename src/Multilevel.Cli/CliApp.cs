@@ -43,7 +43,10 @@ public static class CliApp
     }
 
     /// <summary>Parses and runs the command line.</summary>
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, CancellationToken.None);
+
+    /// <summary>Parses and runs the command line; <paramref name="cancellationToken"/> cancels it as Ctrl+C does.</summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var root = BuildRoot();
         var parse = root.Parse(args);
@@ -65,7 +68,7 @@ public static class CliApp
             // Without this, System.CommandLine catches exceptions itself (printing a stack trace, exit 1) and
             // ErrorReporter never sees them.
             var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
-            return await parse.InvokeAsync(invocation).ConfigureAwait(false);
+            return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

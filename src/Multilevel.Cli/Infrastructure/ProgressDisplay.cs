@@ -17,7 +17,7 @@ internal sealed class ProgressDisplay : IProgress<FitProgress>, IDisposable
     private readonly TimeSpan _delay;
     private readonly Func<TimeSpan> _clock;
     private readonly Lock _lock = new();
-    private TimeSpan _lastDraw = TimeSpan.MinValue;
+    private TimeSpan? _lastDraw;
     private int _width;
     private bool _disposed;
 
@@ -50,7 +50,7 @@ internal sealed class ProgressDisplay : IProgress<FitProgress>, IDisposable
         {
             if (_disposed) return;
             var now = _clock();
-            if (now < _delay || now - _lastDraw < TimeSpan.FromMilliseconds(100)) return;
+            if (now < _delay || (_lastDraw is { } last && now - last < TimeSpan.FromMilliseconds(100))) return;
             _lastDraw = now;
             string objective = double.IsFinite(value.BestObjective) ? value.BestObjective.ToString("0.0000", CultureInfo.InvariantCulture) : "—";
             string stage = string.IsNullOrEmpty(value.Stage) ? "" : $" {value.Stage}:";

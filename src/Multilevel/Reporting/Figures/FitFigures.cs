@@ -186,7 +186,7 @@ public static class FitFigures
         }
         if (options.Wants(FigureKinds.Shrinkage))
         {
-            var est = GroupEstimates.Compute(design, m.FixedNames, m.Beta, modes, 0, m.LinearPredictor, m.Family, m.Link);
+            var est = ShrinkageEstimates.Compute(design, m.FixedNames, m.Beta, modes, 0, m.LinearPredictor, m.Family, m.Link);
             list.Add(ShrinkageFigure(est, m.Gaussian ? null : "on the scale of the linear predictor"));
         }
         if (options.Wants(FigureKinds.Residuals))
@@ -247,7 +247,7 @@ public static class FitFigures
             Plots.Caterpillar(modes.Levels, terms, $"Random effects of {modes.DisplayGroup}", modes.Group));
     }
 
-    internal static FitFigure ShrinkageFigure(GroupEstimates est, string? scaleNote)
+    internal static FitFigure ShrinkageFigure(ShrinkageEstimates est, string? scaleNote)
     {
         int q = est.Columns.Count;
         var keep = new List<int>();

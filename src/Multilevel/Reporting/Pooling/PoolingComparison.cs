@@ -256,20 +256,29 @@ public static class PoolingComparison
             {
                 ct.ThrowIfCancellationRequested();
                 var riDesign = ri.Design;
-                var riGroup = new GroupingVariable(group, riDesign.RandomEffects[0].Codes.ToArray(), riDesign.RandomEffects[0].Levels);
-                var mDesign = Hausman.WithGroupMeans(riDesign, riGroup, varying.Columns) with { FormulaText = $"{lhs} ~ {rhs} + {string.Join(" + ", varying.Columns.Select(Hausman.MeanName))} + (1 | {group})" };
-                var mfit = LinearMixedModel.Fit(mDesign, new LinearMixedModelOptions { Progress = options.Progress, CancellationToken = ct });
-                warnings.AddRange(mfit.Warnings.Select(w => $"Mundlak: {w}"));
-                var mShares = VarianceDecomposition.Compute(mfit);
-                models.Add(new PoolingModel("mundlak", "Mundlak (random intercepts + group means)", mfit.Method, mDesign.FormulaText,
-                    Estimates(mfit.FixedEffectNames, mfit.FixedEffects, mfit.StandardErrors), InterceptVariance(mfit.VarCorr, group), mfit.Sigma * mfit.Sigma, mShares.IccAdjusted,
-                    "mean(x) is the group mean of x: x's coefficient is then the within effect, mean(x)'s the difference between the between and within effects"));
-                mundlak = WaldOfMeans(mfit.FixedEffectNames, mfit.FixedEffects, mfit.Vcov, varying.Columns);
+                var (mDesign, means) = MundlakDesign(riDesign, group, varying.Columns, lhs, rhs, notes);
+                if (mDesign is not null)
+                {
+                    var mfit = LinearMixedModel.Fit(mDesign, new LinearMixedModelOptions { Progress = options.Progress, CancellationToken = ct });
+                    warnings.AddRange(mfit.Warnings.Select(w => $"Mundlak: {w}"));
+                    var mShares = VarianceDecomposition.Compute(mfit);
+                    models.Add(new PoolingModel("mundlak", "Mundlak (random intercepts + group means)", mfit.Method, mDesign.FormulaText,
+                        Estimates(mfit.FixedEffectNames, mfit.FixedEffects, mfit.StandardErrors), InterceptVariance(mfit.VarCorr, group), mfit.Sigma * mfit.Sigma, mShares.IccAdjusted,
+                        "mean(x) is the group mean of x: x's coefficient is then the within effect, mean(x)'s the difference between the between and within effects"));
+                    mundlak = WaldOfMeans(mfit.FixedEffectNames, mfit.FixedEffects, mfit.Vcov, means);
+                }
                 // Hausman: within vs the random-intercept model of the table (REML), and plm's version
                 var reCov = Covariance(ri.Vcov, "REML");
                 hausman = Hausman.Compare(within.CoefficientNames, within.Coefficients, withinCov, ri.FixedEffectNames, ri.FixedEffects, reCov,
                     $"the random-intercept model of the table ({ri.Method}, lme4)");
-                swamy = Hausman.SwamyArora(design, grouping);
+                try
+                {
+                    swamy = Hausman.SwamyArora(design, grouping);
+                }
+                catch (MultilevelException ex)
+                {
+                    notes.Add($"plm's Swamy–Arora version of the Hausman test is not defined here: {ex.Message}");
+                }
             }
             // ICC of the null model, with its profile interval
             ct.ThrowIfCancellationRequested();
@@ -305,8 +314,11 @@ public static class PoolingComparison
                 string? feNote = fe.Messages.Any(m => m.Contains("separation", StringComparison.OrdinalIgnoreCase))
                     ? $"some {group}s are all 0 or all 1 (separation): their dummies run off to ±∞ and carry no information on the slopes"
                     : null;
-                models.Add(new PoolingModel("fixed_effects", $"Fixed effects ({group} dummies, GLM)", "IRLS", feFormula, feEst, double.NaN, double.NaN, double.NaN,
-                    feNote ?? "the incidental-parameters problem: with few rows per group the dummy-variable logit overstates the slopes"));
+                double perGroup = (double)design.Observations / groups;
+                feNote ??= perGroup < 20
+                    ? $"only {perGroup.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} rows per {group} on average: the dummy-variable GLM's slopes are biased away from zero (the incidental-parameters problem)"
+                    : $"{perGroup.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} rows per {group} on average: the incidental-parameters bias of the dummy-variable GLM is small";
+                models.Add(new PoolingModel("fixed_effects", $"Fixed effects ({group} dummies, GLM)", "IRLS", feFormula, feEst, double.NaN, double.NaN, double.NaN, feNote));
                 withinSlopeFirst = Find(fe.CoefficientNames, fe.Coefficients, firstVarying);
             }
             double latent = LatentVariance(family, l);
@@ -346,15 +358,17 @@ public static class PoolingComparison
             {
                 ct.ThrowIfCancellationRequested();
                 var riDesign = ri.Design;
-                var riGroup = new GroupingVariable(group, riDesign.RandomEffects[0].Codes.ToArray(), riDesign.RandomEffects[0].Levels);
-                var mDesign = Hausman.WithGroupMeans(riDesign, riGroup, varying.Columns) with { FormulaText = $"{lhs} ~ {rhs} + {string.Join(" + ", varying.Columns.Select(Hausman.MeanName))} + (1 | {group})" };
-                var mfit = GeneralizedLinearMixedModel.Fit(mDesign, family, glmmOptions);
-                warnings.AddRange(mfit.Warnings.Select(w => $"Mundlak: {w}"));
-                double mTau = InterceptVariance(mfit.VarCorr, group);
-                models.Add(new PoolingModel("mundlak", "Mundlak (GLMM + group means)", mfit.Method, mDesign.FormulaText,
-                    Estimates(mfit.FixedEffectNames, mfit.FixedEffects, mfit.StandardErrors), mTau, latent, mTau / (mTau + latent),
-                    "mean(x) is the group mean of x (the slides' avg.income.expanded): x's coefficient is then the within effect"));
-                mundlak = WaldOfMeans(mfit.FixedEffectNames, mfit.FixedEffects, mfit.Vcov, varying.Columns);
+                var (mDesign, means) = MundlakDesign(riDesign, group, varying.Columns, lhs, rhs, notes);
+                if (mDesign is not null)
+                {
+                    var mfit = GeneralizedLinearMixedModel.Fit(mDesign, family, glmmOptions);
+                    warnings.AddRange(mfit.Warnings.Select(w => $"Mundlak: {w}"));
+                    double mTau = InterceptVariance(mfit.VarCorr, group);
+                    models.Add(new PoolingModel("mundlak", "Mundlak (GLMM + group means)", mfit.Method, mDesign.FormulaText,
+                        Estimates(mfit.FixedEffectNames, mfit.FixedEffects, mfit.StandardErrors), mTau, latent, mTau / (mTau + latent),
+                        "mean(x) is the group mean of x (the slides' avg.income.expanded): x's coefficient is then the within effect"));
+                    mundlak = WaldOfMeans(mfit.FixedEffectNames, mfit.FixedEffects, mfit.Vcov, means);
+                }
             }
             ct.ThrowIfCancellationRequested();
             var nullFit = GeneralizedLinearMixedModel.Fit($"{lhs} ~ 1 + (1 | {group})", frame, family, glmmOptions);
@@ -509,6 +523,38 @@ public static class PoolingComparison
             else if (Math.Abs(first[g] - column[i]) > 1e-12 * (1 + Math.Abs(first[g]))) return true;
         }
         return false;
+    }
+
+    /// <summary>The random-intercept design with the group means of the within-varying columns added; a mean that is
+    /// collinear with the other columns (e.g. the same in every group, as Days in a balanced design) is left out with a
+    /// note; null when no mean is left.</summary>
+    private static (ModelDesign? Design, IReadOnlyList<string> Means) MundlakDesign(ModelDesign riDesign, string group, IReadOnlyList<string> columns,
+        string lhs, string rhs, List<string> notes)
+    {
+        var term = riDesign.RandomEffects[0];
+        var grouping = new GroupingVariable(group, term.Codes.ToArray(), term.Levels);
+        var withMeans = Hausman.WithGroupMeans(riDesign, grouping, columns);
+        var x = withMeans.X;
+        var rank = Numerics.ColumnRank.Check(x.Values, x.Rows, x.Columns);
+        var keptMeans = columns.Where(c => !rank.Aliased.Contains(IndexOf(x.ColumnNames, Hausman.MeanName(c)))).ToList();
+        var droppedMeans = columns.Except(keptMeans).ToList();
+        if (droppedMeans.Count > 0)
+        {
+            notes.Add($"the {group} means of {string.Join(", ", droppedMeans)} are collinear with the other columns (e.g. the same in every {group}, as in a balanced design): " +
+                      $"{(droppedMeans.Count == 1 ? "it is" : "they are")} left out of the Mundlak model; such a predictor has no between-{group} variation, so its within and random-effects estimates agree.");
+        }
+        if (keptMeans.Count == 0) return (null, []);
+        int n = x.Rows;
+        var keep = Enumerable.Range(0, x.Columns).Where(j => !rank.Aliased.Contains(j)).ToList();
+        var values = new double[(long)n * keep.Count];
+        for (int k = 0; k < keep.Count; k++) x.Column(keep[k]).CopyTo(values.AsSpan(k * n, n));
+        var matrix = new FixedEffectsMatrix(values, n, [.. keep.Select(j => x.ColumnNames[j])], x.AliasedColumns);
+        var design = withMeans with
+        {
+            X = matrix,
+            FormulaText = $"{lhs} ~ {rhs} + {string.Join(" + ", keptMeans.Select(Hausman.MeanName))} + (1 | {group})",
+        };
+        return (design, keptMeans);
     }
 
     private static MundlakTest WaldOfMeans(IReadOnlyList<string> names, double[] beta, double[,] vcov, IReadOnlyList<string> columns)

@@ -15,7 +15,7 @@ namespace Multilevel.Reporting.Figures;
 /// <param name="NoPooling">Per level × column (row-major): the group's own estimate, NaN where it is not estimable in the group.</param>
 /// <param name="PartialPooling">Per level × column: β + b̃ (the mixed model's estimate for the group).</param>
 /// <param name="Pooled">Per column: β (0 for a column that is not among the fixed effects).</param>
-public sealed record GroupEstimates(string Group, IReadOnlyList<string> Columns, IReadOnlyList<string> Levels, IReadOnlyList<int> Sizes,
+public sealed record ShrinkageEstimates(string Group, IReadOnlyList<string> Columns, IReadOnlyList<string> Levels, IReadOnlyList<int> Sizes,
     double[] NoPooling, double[] PartialPooling, double[] Pooled)
 {
     /// <summary>
@@ -26,7 +26,7 @@ public sealed record GroupEstimates(string Group, IReadOnlyList<string> Columns,
     /// the same fit with the model's penalty, the conditional mode. For a GLMM the group's own fit is a GLM with the rest
     /// of the linear predictor as offset; a group where it does not exist (e.g. all 0 or all 1) gets NaN.
     /// </summary>
-    internal static GroupEstimates Compute(ModelDesign design, IReadOnlyList<string> fixedNames, ReadOnlySpan<double> beta,
+    internal static ShrinkageEstimates Compute(ModelDesign design, IReadOnlyList<string> fixedNames, ReadOnlySpan<double> beta,
         TermConditionalModes modes, int term, ReadOnlySpan<double> linearPredictor, GlmFamily? family, GlmLink? link)
     {
         var re = design.RandomEffects[term];
@@ -63,7 +63,7 @@ public sealed record GroupEstimates(string Group, IReadOnlyList<string> Columns,
         {
             for (int c = 0; c < q; c++) noPooling[l * q + c] = pooled[c] + own[l * q + c];
         }
-        return new GroupEstimates(re.GroupName, re.ColumnNames, re.Levels, sizes, noPooling, partial, pooled);
+        return new ShrinkageEstimates(re.GroupName, re.ColumnNames, re.Levels, sizes, noPooling, partial, pooled);
     }
 
     /// <summary>Weighted least squares of (y − rest) on the term's columns within each group.</summary>
@@ -116,7 +116,7 @@ public sealed record GroupEstimates(string Group, IReadOnlyList<string> Columns,
         {
             var r = rows[l];
             int m = r.Count;
-            if (m <= q) continue;
+            if (m < q) continue;
             var x = new double[m * q];
             var yy = new double[m];
             var off = new double[m];
