@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Multilevel.Bench.Lmm;
+using Multilevel.Data;
 using Multilevel.Inference;
 using Multilevel.Models;
 
@@ -19,17 +19,19 @@ internal static class InferenceBench
         int replicates = int.TryParse(Option(args, "--replicates"), out int r) ? r : 1000;
         int threads = int.TryParse(Option(args, "--threads"), out int t) ? t : 0;
         Console.WriteLine($"# Inference benchmarks  ({Environment.ProcessorCount} cores, .NET {Environment.Version})");
-        var hsb = LinearMixedModel.Fit(BenchData.Hsb(dataDir));
-        var sleep = LinearMixedModel.Fit(BenchData.SleepStudy(dataDir));
+        var hsb = LinearMixedModel.Fit("mathach ~ ses + (1|schoolid)", DataSource.Load(Path.Combine(dataDir, "hsb.csv"), new FrameSchema()));
+        var sleep = LinearMixedModel.Fit("Reaction ~ Days + (Days|Subject)", DataSource.Load(Path.Combine(dataDir, "sleepstudy.csv"), new FrameSchema(["Subject"])));
 
         // warm-up (JIT) on a few replicates
         ParametricBootstrap.Run(hsb, new BootstrapOptions { Replicates = 20, Seed = 1 });
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         var boot = ParametricBootstrap.Run(hsb, new BootstrapOptions { Replicates = replicates, Seed = 20240601, MaxDegreeOfParallelism = threads });
         double seconds = sw.Elapsed.TotalSeconds;
+        double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         var ci = boot.PercentileIntervals(0.95, ["sd_(Intercept)|schoolid", "sigma", "ses", "icc_adjusted"]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"hsb mathach ~ ses + (1|schoolid) REML: parametric bootstrap {replicates} replicates in {seconds:F3} s ({seconds / replicates * 1000:F3} ms/replicate, {(threads > 0 ? threads : Environment.ProcessorCount)} threads, {boot.Failures} failures)"));
+            $"hsb mathach ~ ses + (1|schoolid) REML: parametric bootstrap {replicates} replicates in {seconds:F3} s wall, {cpu:F3} s CPU ({cpu / replicates * 1000:F3} ms CPU/replicate, {(threads > 0 ? threads : Environment.ProcessorCount)} threads, {boot.Failures} failures; load average {LoadAverage()})"));
         if (args.Contains("--breakdown")) Breakdown(hsb);
         foreach (var c in ci) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Parameter,-26} {c.Estimate,10:G6}  95% [{c.Lower:G6}, {c.Upper:G6}]"));
 
@@ -42,8 +44,11 @@ internal static class InferenceBench
         }
         {
             // thousands of groups: y ~ x + (1 + x|g), 200,000 rows in 5,000 groups
-            var (y, x, g) = BenchData.Simulate(200_000, 5_000, 20240601);
-            var big = LinearMixedModel.Fit(BenchData.Simulated(y, x, g, 5_000));
+            var simulated = Multilevel.Simulation.DesignSimulator.Simulate(new Multilevel.Simulation.TwoLevelDesign
+            {
+                Groups = 5_000, GroupSize = 40, Intercept = 1, Slope = 0.5, InterceptSd = 1, SlopeSd = 0.5, InterceptSlopeCorrelation = 0.3, ResidualSd = 1,
+            }, 20240601);
+            var big = LinearMixedModel.Fit("y ~ x + (1 + x|group)", simulated.ToFrame());
             sw.Restart();
             var satt = Satterthwaite.Coefficients(big);
             double tSatt = sw.Elapsed.TotalSeconds;
@@ -88,6 +93,22 @@ internal static class InferenceBench
         for (int r = 0; r < 10000; r++) dev.Evaluate(fit.Theta);
         double tEval = sw.Elapsed.TotalMilliseconds / 10;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  per replicate: simulate {tSim / 1000:F3} ms, Gram update {tGram / 1000:F3} ms, optimise {tOpt / 1000:F3} ms ({evals / 1000.0:F1} evaluations, {tEval / 1000 * 1000:F1} µs each)"));
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "n/a";
+        }
     }
 
     private static string? Option(string[] args, string name)

@@ -1,25 +1,28 @@
 using System.Diagnostics;
 using System.Globalization;
+using Multilevel.Data;
 using Multilevel.Models;
 
 namespace Multilevel.Bench.Lmm;
 
 /// <summary>
-/// Linear mixed-model benchmarks (issue 3): InstEval REML (crossed), a simulated 1,000,000-row
-/// y ~ x + (1 + x|g) ML fit with 10,000 groups, and per-fit times for sleepstudy and hsb after warm-up.
-/// The R script bench/lme4/lmer_bench.R times lme4 on the same data.
+/// Linear mixed-model benchmarks (issue 3), through the product's pipeline (data set or CSV → design → fit):
+/// InstEval REML (crossed), a simulated 1,000,000-row y ~ x + (1 + x|g) ML fit with 10,000 groups, and per-fit
+/// times for sleepstudy and hsb after warm-up. bench/lme4/lmer_bench.R times lme4 on the same data
+/// (`lmm sim1m --export DIR` writes the simulated data as CSV).
+/// Usage: lmm [insteval|sim1m|small|all] [--evals-only] [--evals N] [--export DIR] [--reps N]
 /// </summary>
 internal static class LmmBench
 {
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
     public static void Run(string[] args)
     {
         string which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
-        string dataDir = Option(args, "--data") ?? "/work/shared/data";
-        string? export = Option(args, "--export");
-        Console.WriteLine($"# LMM benchmarks  ({Environment.ProcessorCount} cores, .NET {Environment.Version})");
-        if (which is "insteval" or "all") InstEval(dataDir);
-        if (which is "sim1m" or "all") Simulated(export);
-        if (which is "small" or "all") Small(dataDir, args.Contains("--quick") ? 50 : 500);
+        Console.WriteLine($"# LMM benchmarks ({Environment.ProcessorCount} cores, .NET {Environment.Version})");
+        if (which is "insteval" or "all") InstEval(args.Contains("--evals-only"));
+        if (which is "sim1m" or "all") Simulated(Option(args, "--export"));
+        if (which is "small" or "all") Small(int.Parse(Option(args, "--reps") ?? "200", Inv));
         Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
     }
 
@@ -29,73 +32,123 @@ internal static class LmmBench
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static void InstEval(string dataDir)
+    private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
+    private static void InstEval(bool evalsOnly)
     {
+        const string formula = "y ~ 1 + service + (1|s) + (1|d) + (1|dept)";
+        var data = Datasets.Load("insteval");
         var sw = Stopwatch.StartNew();
-        var design = BenchData.InstEval(dataDir);
-        double load = sw.Elapsed.TotalSeconds;
+        var design = LinearMixedModel.BuildDesign(formula, data);
+        double designSeconds = sw.Elapsed.TotalSeconds;
         sw.Restart();
-        var c0 = Process.GetCurrentProcess().TotalProcessorTime;
-        var gramMatrix = Multilevel.Models.Internals.DesignGram.Build(design);
-        var c1 = Process.GetCurrentProcess().TotalProcessorTime;
-        var dev = ProfiledDeviance.Create(gramMatrix, LmmCriterion.Reml);
-        var c2 = Process.GetCurrentProcess().TotalProcessorTime;
-        double gram = sw.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"insteval: Gram matrix {(c1 - c0).TotalMilliseconds:F0} ms CPU, deviance function (structure, ordering, symbolic) {(c2 - c1).TotalMilliseconds:F0} ms CPU"));
-        Console.WriteLine($"insteval: structure {dev.FactorStructure}");
-        // per-evaluation cost at lme4's optimum
+        var c0 = Cpu();
+        var dev = LinearMixedModel.CreateDeviance(design);
+        Console.WriteLine(string.Create(Inv, $"insteval: Gram matrix + deviance function {sw.Elapsed.TotalMilliseconds:F0} ms ({(Cpu() - c0).TotalMilliseconds:F0} ms CPU); {dev.FactorStructure}"));
         var theta = new[] { 0.2764959, 0.4373653, 0.0706056 };
         dev.Evaluate(theta);
+        int reps = int.Parse(Option(Environment.GetCommandLineArgs(), "--evals") ?? "20", Inv);
         sw.Restart();
-        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-        int reps = 20;
+        c0 = Cpu();
         for (int i = 0; i < reps; i++) dev.Evaluate(theta);
-        double perEval = sw.Elapsed.TotalMilliseconds / reps;
-        double perEvalCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds / reps;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"insteval: {perEval:F2} ms/evaluation wall, {perEvalCpu:F2} ms CPU (all threads)"));
-        if (Array.IndexOf(Environment.GetCommandLineArgs(), "--evals-only") >= 0) return;
-        cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        Console.WriteLine(string.Create(Inv, $"insteval: {sw.Elapsed.TotalMilliseconds / reps:F2} ms per evaluation ({(Cpu() - c0).TotalMilliseconds / reps:F2} ms CPU, all threads)"));
+        if (evalsOnly) return;
         sw.Restart();
-        var fit = LinearMixedModel.Fit(design);
+        c0 = Cpu();
+        var fit = LinearMixedModel.Fit(formula, data);
         double total = sw.Elapsed.TotalSeconds;
-        double totalCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"insteval REML: read+design {load:F2} s (not timed below), Gram {gram * 1000:F0} ms, {perEval:F2} ms/evaluation, " +
-            $"fit {total:F3} s wall, {totalCpu:F3} s CPU ({fit.OptSummary.Evaluations} evaluations + derivatives), REMLcrit {fit.Objective:R}, θ [{string.Join(", ", fit.Theta.Select(t => t.ToString("G8", CultureInfo.InvariantCulture)))}]"));
+        Console.WriteLine(string.Create(Inv,
+            $"insteval REML: fit {total:F3} s wall, {(Cpu() - c0).TotalSeconds:F3} s CPU (design {designSeconds:F3} s of it when cold); " +
+            $"{fit.OptSummary.Evaluations} evaluations + convergence check; REMLcrit {fit.Objective:R}; θ [{string.Join(", ", fit.Theta.Select(t => t.ToString("G7", Inv)))}]"));
     }
 
     private static void Simulated(string? export)
     {
-        var (y, x, g) = BenchData.Simulate(1_000_000, 10_000, 20240601);
+        var data = Simulate(1_000_000, 10_000, 20240601);
         if (export is not null)
         {
             Directory.CreateDirectory(export);
-            BenchData.ExportCsv(Path.Combine(export, "sim1m.csv"), y, x, g);
+            WriteCsv(Path.Combine(export, "sim1m.csv"), data);
+            Console.WriteLine($"sim1m: data written to {Path.Combine(export, "sim1m.csv")}");
         }
-        var design = BenchData.Simulated(y, x, g, 10_000);
         var sw = Stopwatch.StartNew();
-        var fit = LinearMixedModel.Fit(design, LinearMixedModelOptions.MaximumLikelihood);
-        double total = sw.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"sim1m ML: fit {total:F3} s ({fit.OptSummary.Evaluations} evaluations), deviance {fit.Objective:R}, β [{string.Join(", ", fit.FixedEffects.Select(b => b.ToString("G6", CultureInfo.InvariantCulture)))}], σ {fit.Sigma:G6}"));
+        var c0 = Cpu();
+        var fit = LinearMixedModel.Fit("y ~ x + (1 + x|g)", data, LinearMixedModelOptions.MaximumLikelihood);
+        Console.WriteLine(string.Create(Inv,
+            $"sim1m ML: fit {sw.Elapsed.TotalSeconds:F3} s wall, {(Cpu() - c0).TotalSeconds:F3} s CPU ({fit.OptSummary.Evaluations} evaluations); deviance {fit.Objective:R}; " +
+            $"β [{string.Join(", ", fit.FixedEffects.Select(b => b.ToString("G6", Inv)))}]; σ {fit.Sigma.ToString("G6", Inv)}"));
     }
 
-    private static void Small(string dataDir, int reps)
+    private static void Small(int reps)
     {
-        foreach (var (name, design) in new[] { ("sleepstudy", BenchData.SleepStudy(dataDir)), ("hsb", BenchData.Hsb(dataDir)) })
+        foreach (var (name, formula) in new[] { ("sleepstudy", "Reaction ~ Days + (Days|Subject)"), ("hsb", "mathach ~ ses + (1|schoolid)") })
         {
-            for (int i = 0; i < 20; i++) LinearMixedModel.Fit(design);
+            var data = Datasets.Load(name);
+            var design = LinearMixedModel.BuildDesign(formula, data);
+            for (int i = 0; i < 30; i++) LinearMixedModel.Fit(design);
             var times = new double[reps];
+            var withDesign = new double[reps];
             for (int i = 0; i < reps; i++)
             {
                 long t0 = Stopwatch.GetTimestamp();
                 LinearMixedModel.Fit(design);
                 times[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+                t0 = Stopwatch.GetTimestamp();
+                LinearMixedModel.Fit(formula, data);
+                withDesign[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
             }
             Array.Sort(times);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name} REML per fit after warm-up: median {times[reps / 2]:F0} µs (min {times[0]:F0}, {reps} fits)"));
+            Array.Sort(withDesign);
+            Console.WriteLine(string.Create(Inv,
+                $"{name} REML per fit after warm-up: median {times[reps / 2]:F0} µs from the design, {withDesign[reps / 2]:F0} µs from formula and data ({reps} fits)"));
+        }
+    }
+
+    /// <summary>
+    /// y = 1 + 0.5 x + b0_g + b1_g x + ε with 10,000 groups of 100 rows, x ~ N(0, 1), (b0, b1) ~ N(0, [1, 0.3·0.5; ·, 0.25]),
+    /// ε ~ N(0, 1); fixed seed.
+    /// </summary>
+    private static Frame Simulate(int rows, int groups, int seed)
+    {
+        var rng = new Random(seed);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+        var b0 = new double[groups];
+        var b1 = new double[groups];
+        for (int g = 0; g < groups; g++)
+        {
+            double z1 = Normal(), z2 = Normal();
+            b0[g] = z1;
+            b1[g] = 0.5 * (0.3 * z1 + Math.Sqrt(1 - 0.09) * z2);
+        }
+        var y = new double[rows];
+        var x = new double[rows];
+        var codes = new int[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            int g = i % groups;
+            double xi = Normal();
+            codes[i] = g;
+            x[i] = xi;
+            y[i] = 1 + 0.5 * xi + b0[g] + b1[g] * xi + Normal();
+        }
+        var levels = Enumerable.Range(1, groups).Select(i => i.ToString(Inv)).ToArray();
+        return new Frame([new NumericColumn("y", y), new NumericColumn("x", x), new CategoricalColumn("g", codes, levels)]);
+    }
+
+    private static void WriteCsv(string path, Frame data)
+    {
+        using var w = new StreamWriter(path);
+        w.WriteLine("y,x,g");
+        var y = (NumericColumn)data["y"];
+        var x = (NumericColumn)data["x"];
+        var g = (CategoricalColumn)data["g"];
+        for (int i = 0; i < data.RowCount; i++)
+        {
+            w.Write(y[i].ToString("R", Inv));
+            w.Write(',');
+            w.Write(x[i].ToString("R", Inv));
+            w.Write(',');
+            w.WriteLine(g.Levels[g[i]]);
         }
     }
 }

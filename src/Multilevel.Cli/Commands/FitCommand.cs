@@ -15,6 +15,7 @@ internal static class FitCommand
     [
         new LmmFitBranch(),
         new PoolingFitBranch(),
+        new GlmmFitBranch(), // after PoolingFitBranch, which adds the --family and --link it shares
     ];
 
     public static Command Create()

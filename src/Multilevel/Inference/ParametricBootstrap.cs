@@ -56,7 +56,8 @@ public static class ParametricBootstrap
         int replicates = options.ReplicateCount;
         ulong seed = options.SeedValue;
         var simulator = LinearMixedModelSimulator.FromFit(fit);
-        var moments = TermMoments.Compute(design);
+        var fixedNames = new HashSet<string>(fit.FixedEffectNames, StringComparer.Ordinal) { "(Intercept)" };
+        var moments = TermMoments.Compute(design, [.. design.RandomEffects.Select(t => t.ColumnNames.Select(fixedNames.Contains).ToArray())]);
         var names = vp.Names.Concat(fit.FixedEffectNames).Concat(["icc_adjusted", "icc_conditional", "r2_marginal", "r2_conditional"]).ToArray();
         var estimates = Statistics(fit.Theta, fit.Sigma, fit.FixedEffects, vp, design, moments);
         int m = names.Length;

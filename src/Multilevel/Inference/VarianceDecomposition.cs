@@ -21,11 +21,11 @@ public sealed record VarianceShare(string Group, IReadOnlyList<string> Columns, 
 /// R²_marginal = σ²_f / (σ²_f + σ²_r + σ²_ε), R²_conditional = (σ²_f + σ²_r) / (…),
 /// ICC_adjusted = σ²_r / (σ²_r + σ²_ε), ICC_conditional = σ²_r / (σ²_f + σ²_r + σ²_ε).
 /// </summary>
-/// <param name="Terms">Each random-effects term's variance and its share of σ²_r + σ²_ε.</param>
+/// <param name="Terms">Each random-effects term's variance and its share of σ²_r + σ²_ε (an observation-level term of a GLMM counts in σ²_ε).</param>
 /// <param name="ResidualShare">σ²_ε / (σ²_r + σ²_ε).</param>
 /// <param name="FixedEffectsVariance">σ²_f.</param>
 /// <param name="RandomEffectsVariance">σ²_r.</param>
-/// <param name="ResidualVariance">σ²_ε.</param>
+/// <param name="ResidualVariance">σ²_ε: σ̂² for an LMM; for a GLMM the distribution-specific variance plus dispersion.</param>
 /// <param name="R2Marginal">Nakagawa's marginal R² (fixed effects).</param>
 /// <param name="R2Conditional">Nakagawa's conditional R² (fixed and random effects).</param>
 /// <param name="IccAdjusted">The adjusted ICC: random-effects share of the variance not explained by fixed effects.</param>
@@ -41,59 +41,187 @@ public sealed record VarianceDecompositionResult(
     double R2Conditional,
     double IccAdjusted,
     double IccConditional,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>The distribution-specific variance (σ² for an LMM; π²/3, 1, π²/6 or log(1 + 1/λ) for a GLMM).</summary>
+    public double DistributionVariance { get; init; }
 
-/// <summary>Variance decomposition, ICC and Nakagawa's R² of a linear mixed model, and an interval for the ICC.</summary>
+    /// <summary>The variance of observation-level random effects counted in the residual (GLMMs; 0 otherwise).</summary>
+    public double DispersionVariance { get; init; }
+
+    /// <summary>Poisson GLMMs: the intercept β₀ of the null model (response ~ 1 + the random terms) behind λ.</summary>
+    public double? NullModelIntercept { get; init; }
+
+    /// <summary>Poisson GLMMs: −2 log-likelihood of the null model.</summary>
+    public double? NullModelDeviance { get; init; }
+}
+
+/// <summary>How the distribution-specific variance of a Poisson GLMM (log link) is estimated.</summary>
+public enum PoissonMeanEstimate
+{
+    /// <summary>
+    /// λ = exp(β₀) of the null model (response ~ 1 + the random terms), as performance 0.10.2 / insight 0.19.0 (the
+    /// project's reference versions). The default.
+    /// </summary>
+    NullModelIntercept,
+
+    /// <summary>λ = exp(β₀ + σ²_τ/2) of the null model, the mean Nakagawa et al. (2017) give (later versions of insight).</summary>
+    NullModelMean,
+}
+
+/// <summary>Variance decomposition, ICC and Nakagawa's R² of linear and generalized linear mixed models, and an interval for the ICC.</summary>
+/// <remarks>
+/// The random-effects variance follows performance: σ²_r sums, over the terms whose grouping factor does not have one
+/// level per observation, (1/n) Σᵢ zᵢᵀ Σₖ zᵢ over the term's columns that are also fixed-effects columns (a random
+/// slope that is not a fixed effect is left out, as performance does, with a note); a term with one level per
+/// observation is an observation-level effect, counted as dispersion (GLMMs) or left out (LMMs).
+/// </remarks>
 public static class VarianceDecomposition
 {
-    /// <summary>Decomposes the variance of a fit (see <see cref="VarianceDecompositionResult"/>).</summary>
+    /// <summary>Decomposes the variance of a linear mixed model (see <see cref="VarianceDecompositionResult"/>).</summary>
     public static VarianceDecompositionResult Compute(LinearMixedModelFit fit)
     {
         ArgumentNullException.ThrowIfNull(fit);
-        var design = fit.Design;
-        var moments = TermMoments.Compute(design);
         double sigma2 = fit.Sigma * fit.Sigma;
-        var covariances = TermCovariances(fit);
+        var covariances = TermCovariances(fit.Design.RandomEffects, fit.Theta, fit.Sigma);
         var notes = new List<string>();
-        var groups = DisplayGroups(design.RandomEffects);
-        int n = design.Observations;
+        if (fit.IsSingular) notes.Add("the fit is singular (a variance component is zero or a correlation ±1): performance::icc and r2_nakagawa decline to report the random-effects variance here");
+        return Decompose(fit.Design, fit.FixedEffects, fit.FixedEffectNames, covariances, sigma2, gaussian: true, notes);
+    }
 
-        var variances = new double[moments.Length];
-        double random = 0;
-        for (int k = 0; k < moments.Length; k++)
+    /// <summary>
+    /// Decomposes the variance of a generalized linear mixed model on the latent (link) scale, as
+    /// performance::r2_nakagawa and icc (Nakagawa et al. 2017): the residual variance is the distribution-specific
+    /// variance — π²/3 (logit), 1 (probit), π²/6 (cloglog) for binomial models; log(1 + 1/λ) for Poisson models with
+    /// the log link (lognormal approximation), λ from the null model response ~ 1 + (the random terms), fitted here —
+    /// plus the variance of observation-level random effects (dispersion).
+    /// </summary>
+    /// <exception cref="ModelSpecificationException">The family and link have no distribution-specific variance here.</exception>
+    public static VarianceDecompositionResult Compute(Multilevel.Models.Glmm.GeneralizedLinearMixedModelFit fit, PoissonMeanEstimate poissonMean = PoissonMeanEstimate.NullModelIntercept, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        var notes = new List<string>();
+        var terms = fit.Design.RandomEffects;
+        var covariances = TermCovariances(terms, fit.Theta, 1.0);
+        double distribution;
+        double? nullIntercept = null, nullDeviance = null;
+        string family = fit.Family.Name, link = fit.Link.Name;
+        if (family == "binomial")
+        {
+            distribution = link switch
+            {
+                "logit" => Math.PI * Math.PI / 3,
+                "probit" => 1.0,
+                "cloglog" => Math.PI * Math.PI / 6,
+                _ => throw new ModelSpecificationException($"no distribution-specific variance for the binomial family with the {link} link (logit, probit and cloglog have one)"),
+            };
+            if (fit.Design.Response.Trials is not null)
+            {
+                notes.Add("binomial counts (cbind): the distribution-specific variance is π²/3 per observation as performance 0.10.2; later versions divide it by the mean number of trials");
+            }
+        }
+        else if (family == "poisson" && link == "log")
+        {
+            var nullDesign = fit.Design with
+            {
+                X = new Multilevel.Design.FixedEffectsMatrix([.. Enumerable.Repeat(1.0, fit.Design.Observations)], fit.Design.Observations, ["(Intercept)"]),
+                FormulaText = $"{fit.ResponseName} ~ 1 + (the random terms of {fit.Formula})",
+            };
+            var nullFit = Multilevel.Models.Glmm.GeneralizedLinearMixedModel.Fit(nullDesign, fit.Family,
+                new Multilevel.Models.Glmm.GeneralizedLinearMixedModelOptions { Link = fit.Link, CancellationToken = cancellationToken });
+            double lambda = Math.Exp(nullFit.FixedEffects[0]);
+            nullIntercept = nullFit.FixedEffects[0];
+            nullDeviance = -2 * nullFit.LogLikelihood;
+            if (!nullFit.Converged) notes.Add("the null model behind λ did not converge: " + string.Join("; ", nullFit.Warnings));
+            if (poissonMean == PoissonMeanEstimate.NullModelMean)
+            {
+                var nullCov = TermCovariances(terms, nullFit.Theta, 1.0);
+                var nullMoments = TermMoments.Compute(nullDesign, ColumnMask(terms, nullDesign.X.ColumnNames));
+                double nullRandom = 0;
+                for (int k = 0; k < terms.Count; k++)
+                {
+                    if (terms[k].LevelCount != nullDesign.Observations) nullRandom += nullMoments[k].MeanQuadraticForm(nullCov[k]);
+                }
+                lambda = Math.Exp(nullFit.FixedEffects[0] + 0.5 * nullRandom);
+            }
+            distribution = Math.Log(1 + 1 / lambda);
+            if (lambda < 6) notes.Add(FormattableString.Invariant($"λ = {lambda:G3} (the null model's mean count) is small: the lognormal approximation of the distribution-specific variance may be poor (performance warns below 6)"));
+        }
+        else
+        {
+            throw new ModelSpecificationException($"no distribution-specific variance for the {family} family with the {link} link: R² and ICC are defined here for binomial (logit, probit, cloglog) and Poisson (log) GLMMs");
+        }
+        if (fit.IsSingular) notes.Add("the fit is singular (a variance component is zero or a correlation ±1): performance::icc and r2_nakagawa decline to report the random-effects variance here");
+        return Decompose(fit.Design, fit.FixedEffects, fit.FixedEffectNames, covariances, distribution, gaussian: false, notes) with
+        {
+            NullModelIntercept = nullIntercept,
+            NullModelDeviance = nullDeviance,
+        };
+    }
+
+    private static VarianceDecompositionResult Decompose(Multilevel.Design.ModelDesign design, double[] beta, IReadOnlyList<string> fixedNames,
+        double[][] covariances, double distribution, bool gaussian, List<string> notes)
+    {
+        var terms = design.RandomEffects;
+        var moments = TermMoments.Compute(design, ColumnMask(terms, fixedNames));
+        var groups = DisplayGroups(terms);
+        int n = design.Observations;
+        var variances = new double[terms.Count];
+        double random = 0, dispersion = 0;
+        for (int k = 0; k < terms.Count; k++)
         {
             variances[k] = moments[k].MeanQuadraticForm(covariances[k]);
-            if (design.RandomEffects[k].LevelCount == n)
+            if (terms[k].LevelCount == n)
             {
-                notes.Add($"the term of {groups[k]} has one level per observation: it is left out of the random-effects variance, as performance does");
+                if (gaussian)
+                {
+                    notes.Add($"the term of {groups[k]} has one level per observation: it is left out of the random-effects variance, as performance does");
+                }
+                else
+                {
+                    dispersion += variances[k];
+                    notes.Add($"the term of {groups[k]} has one level per observation: its variance counts as dispersion, part of the residual variance (as performance)");
+                }
                 continue;
             }
             random += variances[k];
         }
-        double fixedVariance = FixedPartVariance(fit);
-        double within = random + sigma2;
-        double total = fixedVariance + random + sigma2;
-        var shares = design.RandomEffects.Select((t, k) => new VarianceShare(groups[k], t.ColumnNames, variances[k], variances[k] / (variances.Sum() + sigma2))).ToArray();
-        if (fit.IsSingular) notes.Add("the fit is singular (a variance component is zero or a correlation ±1): performance::icc and r2_nakagawa decline to report here");
-        var fixedNames = new HashSet<string>(fit.FixedEffectNames, StringComparer.Ordinal);
-        foreach (var t in design.RandomEffects)
+        var fixedSet = new HashSet<string>(fixedNames, StringComparer.Ordinal);
+        foreach (var t in terms)
         {
-            foreach (var c in t.ColumnNames.Where(c => c != "(Intercept)" && !fixedNames.Contains(c)))
+            foreach (var c in t.ColumnNames.Where(c => c != "(Intercept)" && !fixedSet.Contains(c)))
             {
-                notes.Add($"the random slope {c}|{t.GroupName} is not among the fixed effects: its variance is included here; performance::r2_nakagawa leaves it out (and warns)");
+                notes.Add($"the random slope {c}|{t.GroupName} is not a fixed effect: its variance is left out, as performance does (which warns that this inflates the conditional R²); add {c} to the fixed effects");
             }
         }
+        double residual = distribution + dispersion;
+        double fixedVariance = FixedPartVariance(design.X, beta);
+        double within = random + residual;
+        double total = fixedVariance + random + residual;
+        double termTotal = variances.Where((_, k) => terms[k].LevelCount != n).Sum() + residual;
+        var shares = terms.Select((t, k) => new VarianceShare(groups[k], t.ColumnNames, variances[k], variances[k] / termTotal)).ToArray();
         return new VarianceDecompositionResult(
             shares,
-            sigma2 / (variances.Sum() + sigma2),
+            residual / termTotal,
             fixedVariance,
             random,
-            sigma2,
+            residual,
             fixedVariance / total,
             (fixedVariance + random) / total,
             random / within,
             random / total,
-            notes);
+            notes)
+        {
+            DistributionVariance = distribution,
+            DispersionVariance = dispersion,
+        };
+    }
+
+    /// <summary>Per term, which columns count: those that are fixed-effects columns, and the intercept (performance's rule).</summary>
+    private static bool[][] ColumnMask(IReadOnlyList<Multilevel.Design.ReTerm> terms, IReadOnlyList<string> fixedNames)
+    {
+        var set = new HashSet<string>(fixedNames, StringComparer.Ordinal) { "(Intercept)" };
+        return [.. terms.Select(t => t.ColumnNames.Select(set.Contains).ToArray())];
     }
 
     /// <summary>
@@ -110,7 +238,7 @@ public static class VarianceDecomposition
         var context = FitContext.Create(fit);
         var deviance = context.NewDeviance(fit.Criterion);
         double baseDeviance = deviance.Evaluate(fit.Theta);
-        double m = TermMoments.Compute(fit.Design)[0].MeanQuadraticForm([1.0]);
+        double m = TermMoments.Compute(fit.Design, [[true]])[0].MeanQuadraticForm([1.0]);
         double z = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.5 + level / 2);
         double thetaHat = fit.Theta[0];
         var warnings = new List<string>();
@@ -138,6 +266,7 @@ public static class VarianceDecomposition
             double b = beta[j];
             for (int i = 0; i < n; i++) eta[i] += col[i] * b;
         }
+        if (eta.AsSpan().IndexOfAnyExcept(eta.Length > 0 ? eta[0] : 0) < 0) return 0.0;   // constant: exactly 0, as R
         double mean = 0;
         for (int i = 0; i < n; i++) mean += eta[i];
         mean /= n;

@@ -7,8 +7,10 @@ namespace Multilevel.Simulation;
 /// fixed by this definition and are the same on every platform:
 /// <list type="bullet">
 /// <item>uniform doubles on [0, 1): the top 53 bits of a 64-bit output times 2⁻⁵³;</item>
-/// <item>standard normals: Marsaglia's polar method (pairs; the second of a pair is kept for the next call),
-/// with the logarithm of <see cref="PortableMath"/>;</item>
+/// <item>standard normals: the ziggurat method of Marsaglia and Tsang (2000) with 128 layers and Doornik's (2005)
+/// construction (one 64-bit output gives the uniform, from its top 53 bits, and the layer, from its low 7 bits;
+/// the tail beyond R = 3.442619855899 by Marsaglia's exponential rejection), its tables and the rare wedge and tail
+/// steps computed with <see cref="PortableMath"/>;</item>
 /// <item>streams: <see cref="ForStream"/> gives stream k of a seed its own state (SplitMix64 of the seed, then of
 /// k), so that replicate k of a parallel bootstrap draws the same numbers whatever the number of threads.</item>
 /// </list>
@@ -17,8 +19,6 @@ namespace Multilevel.Simulation;
 public sealed class RandomStream
 {
     private ulong _s0, _s1, _s2, _s3;
-    private double _spareNormal;
-    private bool _hasSpare;
 
     /// <summary>Creates the generator for a seed.</summary>
     public RandomStream(ulong seed)
@@ -74,26 +74,39 @@ public sealed class RandomStream
         }
     }
 
-    /// <summary>A standard normal deviate (Marsaglia's polar method).</summary>
+    /// <summary>A standard normal deviate (ziggurat: one 64-bit draw in about 98.8 % of calls).</summary>
     public double NextNormal()
     {
-        if (_hasSpare)
+        var x = Ziggurat.X;
+        var ratio = Ziggurat.Ratio;
+        while (true)
         {
-            _hasSpare = false;
-            return _spareNormal;
+            ulong bits = NextUInt64();
+            int layer = (int)(bits & (Ziggurat.Layers - 1));
+            double u = 2.0 * ((bits >> 11) * (1.0 / 9007199254740992.0)) - 1.0;
+            // inside the rectangle of the layer that lies under the curve
+            if (Math.Abs(u) < ratio[layer]) return u * x[layer];
+            if (layer == 0) return Tail(u < 0);
+            // the wedge between the rectangle and the curve: accept under the density
+            double v = u * x[layer];
+            double fTop = PortableMath.Exp(-0.5 * (x[layer] * x[layer] - v * v));
+            double fBottom = PortableMath.Exp(-0.5 * (x[layer + 1] * x[layer + 1] - v * v));
+            if (fBottom + NextDouble() * (fTop - fBottom) < 1.0) return v;
         }
-        double u, v, s;
+    }
+
+    /// <summary>A normal deviate beyond ±R (Marsaglia 1964): exponential proposals accepted under the normal tail.</summary>
+    private double Tail(bool negative)
+    {
+        double r = Ziggurat.R;
+        double a, b;
         do
         {
-            u = 2.0 * NextDouble() - 1.0;
-            v = 2.0 * NextDouble() - 1.0;
-            s = u * u + v * v;
+            a = PortableMath.Log(1.0 - NextDouble()) / r;
+            b = PortableMath.Log(1.0 - NextDouble());
         }
-        while (s >= 1.0 || s == 0.0);
-        double factor = Math.Sqrt(-2.0 * PortableMath.Log(s) / s);
-        _spareNormal = v * factor;
-        _hasSpare = true;
-        return u * factor;
+        while (-2.0 * b < a * a);
+        return negative ? a - r : r - a;
     }
 
     /// <summary>A normal deviate with the given mean and standard deviation.</summary>
@@ -150,6 +163,36 @@ public sealed class RandomStream
             if (pk < 1e-300 && n > mean) break;
         }
         return n;
+    }
+
+    /// <summary>
+    /// The ziggurat's 128 layers of equal area V under f(x) = exp(−x²/2): X[0] = V/f(R) (the base, whose rectangle is
+    /// completed by the tail), X[1] = R, X[i+1] = f⁻¹(V/X[i] + f(X[i])), X[128] = 0; Ratio[i] = X[i+1]/X[i].
+    /// R and V are Doornik's (2005) values for 128 layers.
+    /// </summary>
+    internal static class Ziggurat
+    {
+        public const int Layers = 128;
+        public const double R = 3.442619855899;
+        public const double V = 9.91256303526217e-3;
+
+        public static readonly double[] X = BuildX();
+        public static readonly double[] Ratio = [.. Enumerable.Range(0, Layers).Select(i => X[i + 1] / X[i])];
+
+        private static double[] BuildX()
+        {
+            var x = new double[Layers + 1];
+            double f = PortableMath.Exp(-0.5 * R * R);
+            x[0] = V / f;
+            x[1] = R;
+            for (int i = 2; i < Layers; i++)
+            {
+                x[i] = Math.Sqrt(-2.0 * PortableMath.Log(V / x[i - 1] + f));
+                f = PortableMath.Exp(-0.5 * x[i] * x[i]);
+            }
+            x[Layers] = 0;
+            return x;
+        }
     }
 
     private static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));

@@ -73,4 +73,23 @@ public class InferenceReportTests
         Assert.True(json.TryGetProperty("boot_ci_90", out _));
         Assert.Equal("profile", json.GetProperty("icc_adjusted_ci_90").GetProperty("method").GetString());
     }
+
+    [Fact]
+    public void GlmmReportHasTheLatentScaleDecompositionAndWaldIntervals()
+    {
+        var fit = Multilevel.Models.Glmm.GeneralizedLinearMixedModel.Fit(Multilevel.Tests.Models.Glmm.GlmmDesigns.Cbpp(), Multilevel.Models.Glm.GlmFamily.Binomial);
+        var report = InferenceReport.Compute(fit, new InferenceRequest(false, true, false, false, true, true), default);
+        var writer = new StringWriter();
+        report.WriteText(writer);
+        var text = writer.ToString();
+        Assert.Contains("latent (link) scale", text, StringComparison.Ordinal);
+        Assert.Contains("on the link scale", text, StringComparison.Ordinal);
+        var json = Json(report);
+        var reference = Multilevel.Tests.Models.Lmm.Fixtures.Reference("../reference-extra/inference/cbpp_r2.json");
+        InferenceReferences.Close(reference.GetProperty("icc_adjusted").GetDouble(), json.GetProperty("icc_adjusted").GetDouble(), 1e-3, "icc_adjusted");
+        InferenceReferences.Close(reference.GetProperty("r2_conditional").GetDouble(), json.GetProperty("r2_conditional").GetDouble(), 1e-3, "r2_conditional");
+        var wald = json.GetProperty("wald_ci_95").EnumerateArray().ToArray();
+        Assert.Equal(fit.FixedEffects.Length, wald.Length);
+        Assert.Equal(fit.FixedEffects[0] - 1.959963984540054 * fit.StandardErrors[0], wald[0].GetProperty("lower").GetDouble(), 1e-9);
+    }
 }

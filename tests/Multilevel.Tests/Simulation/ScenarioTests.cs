@@ -140,24 +140,42 @@ public class ScenarioTests
     }
 
     [Fact]
-    public void NormalsAreMarsagliasPolarMethodOnTheUniforms()
+    public void ZigguratLayersHaveEqualAreasUnderTheCurve()
     {
-        // the transformation written out independently: two uniforms on (−1, 1), accept s < 1, factor √(−2 ln s / s)
-        var uniforms = new RandomStream(31);
-        var normals = new RandomStream(31);
-        for (int k = 0; k < 1000; k++)
+        // each layer i ≥ 1: X[i] (f(X[i+1]) − f(X[i])) = V; the base: R f(R) + ∫_R^∞ f = V (f(x) = exp(−x²/2))
+        var x = RandomStream.Ziggurat.X;
+        const double v = RandomStream.Ziggurat.V, r = RandomStream.Ziggurat.R;
+        static double F(double t) => Math.Exp(-0.5 * t * t);
+        for (int i = 1; i < RandomStream.Ziggurat.Layers - 1; i++)
         {
-            double u, v, s;
-            do
-            {
-                u = 2 * uniforms.NextDouble() - 1;
-                v = 2 * uniforms.NextDouble() - 1;
-                s = u * u + v * v;
-            }
-            while (s >= 1 || s == 0);
-            double f = Math.Sqrt(-2 * Math.Log(s) / s);
-            Assert.Equal(u * f, normals.NextNormal(), 14);
-            Assert.Equal(v * f, normals.NextNormal(), 14);
+            Assert.Equal(v, x[i] * (F(x[i + 1]) - F(x[i])), 1e-12);
         }
+        double tail = Math.Sqrt(Math.PI / 2) * MathNet.Numerics.SpecialFunctions.Erfc(r / Math.Sqrt(2));
+        Assert.Equal(v, r * F(r) + tail, 1e-9);
+        Assert.Equal(v, x[0] * F(r), 1e-15);
+        // the top layer closes at 0 with the same area (to the precision of Doornik's R and V)
+        Assert.Equal(v, x[RandomStream.Ziggurat.Layers - 1] * (1 - F(x[RandomStream.Ziggurat.Layers - 1])), 1e-9);
+    }
+
+    [Fact]
+    public void NormalTailsHaveTheirProbabilities()
+    {
+        // beyond the ziggurat's base R = 3.4426 (the tail algorithm) and beyond 2 (the wedges): frequencies within 5 sd
+        var r = new RandomStream(77);
+        const int n = 2_000_000;
+        int beyondR = 0, beyond2 = 0;
+        double sum2 = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double z = r.NextNormal();
+            sum2 += z * z;
+            if (Math.Abs(z) > RandomStream.Ziggurat.R) beyondR++;
+            if (Math.Abs(z) > 2) beyond2++;
+        }
+        double pR = 2 * MathNet.Numerics.Distributions.Normal.CDF(0, 1, -RandomStream.Ziggurat.R);
+        double p2 = 2 * MathNet.Numerics.Distributions.Normal.CDF(0, 1, -2);
+        Assert.InRange(beyondR, n * pR - 5 * Math.Sqrt(n * pR), n * pR + 5 * Math.Sqrt(n * pR));
+        Assert.InRange(beyond2, n * p2 - 5 * Math.Sqrt(n * p2), n * p2 + 5 * Math.Sqrt(n * p2));
+        Assert.InRange(sum2 / n, 1 - 5 * Math.Sqrt(2.0 / n), 1 + 5 * Math.Sqrt(2.0 / n));
     }
 }

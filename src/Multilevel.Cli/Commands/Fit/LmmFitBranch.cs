@@ -13,8 +13,11 @@ namespace Multilevel.Cli.Commands.Fit;
 /// </summary>
 internal sealed class LmmFitBranch : IFitBranch
 {
+    private Inference.FitInferenceOptions? _inference;
+
     public void AddOptions(Command command)
     {
+        _inference = Inference.FitInferenceOptions.For(command);   // --satterthwaite, --ci, --icc, --r2 (issue 6)
     }
 
     public bool Claims(FitRequest request)
@@ -46,10 +49,15 @@ internal sealed class LmmFitBranch : IFitBranch
         var clock = Stopwatch.StartNew();
         var fit = LinearMixedModel.Fit(request.Formula, request.Data, options);
         double seconds = clock.Elapsed.TotalSeconds;
+        var report = _inference?.Compute(fit, request.Parse, Console.Error, cancellationToken);
 
         if (request.Json)
         {
-            JsonOutput.Write(w => LmmJson.WriteProperties(w, fit, seconds));
+            JsonOutput.Write(w =>
+            {
+                LmmJson.WriteProperties(w, fit, seconds);
+                report?.WriteJson(w);
+            });
             foreach (var w in fit.Warnings) Console.Error.WriteLine($"mlm: warning: {w}");
             return CliApp.Ok;
         }
@@ -64,6 +72,7 @@ internal sealed class LmmFitBranch : IFitBranch
         {
             foreach (var w in fit.Warnings) Console.Out.Write($"warning: {w}\n");
         }
+        report?.WriteText(Console.Out);
         return CliApp.Ok;
     }
 }

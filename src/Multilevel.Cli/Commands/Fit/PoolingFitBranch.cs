@@ -43,6 +43,7 @@ internal sealed class PoolingFitBranch : IFitBranch
         var parse = request.Parse;
         string? family = parse.GetValue(_family);
         if (request.MaximumLikelihood) throw new UsageException("--ml applies to mixed models; least-squares and GLM fits are maximum likelihood already");
+        Inference.FitInferenceOptions.RejectIfRequested(parse, "fits without random effects");   // issue 6's options
         var kind = family is null ? ResponseKind.Numeric
             : family.Equals("binomial", StringComparison.OrdinalIgnoreCase) ? ResponseKind.Binomial : ResponseKind.Numeric;
         var design = DesignBuilder.Build(request.Terms, request.Data, new DesignOptions { Weights = request.Weights, Response = kind });
@@ -61,6 +62,6 @@ internal sealed class PoolingFitBranch : IFitBranch
             ParamsOnly = parse.GetValue(_params),
             Style = request.Style ?? "statsmodels",
         };
-        return PoolingRunner.Run(pooling, Console.Out, Console.Error);
+        return PoolingRunner.Run(pooling, Console.Out, Console.Error, cancellationToken);
     }
 }

@@ -69,7 +69,7 @@ public static class PoolingRunner
     }
 
     /// <summary>Fits and writes the result; returns the exit code.</summary>
-    public static int Run(PoolingRequest request, TextWriter output, TextWriter errors)
+    public static int Run(PoolingRequest request, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(output);
@@ -147,7 +147,9 @@ public static class PoolingRunner
         }
         else
         {
-            lm = design.Absorbed.Count > 0 ? AbsorbedFixedEffects.Fit(design) : LinearModel.Fit(design);
+            lm = design.Absorbed.Count > 0
+                ? AbsorbedFixedEffects.Fit(design, new AbsorbedOptions { CancellationToken = cancellationToken })
+                : LinearModel.Fit(design);
         }
         CoefficientCovariance cov;
         if (clusters.Count > 0)

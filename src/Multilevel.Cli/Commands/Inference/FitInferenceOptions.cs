@@ -10,7 +10,7 @@ namespace Multilevel.Cli.Commands.Inference;
 /// <summary>
 /// The inference options of <c>mlm fit</c> for linear mixed models (issue 6): <c>--satterthwaite</c>,
 /// <c>--ci wald|profile|boot</c>, <c>--icc</c>, <c>--r2</c>, with <c>--level</c>, <c>--boot N</c> and <c>--seed</c>.
-/// The fit command adds them with <see cref="AddTo"/>, and after a linear mixed-model fit calls <see cref="Compute"/>;
+/// The fit command adds them with <see cref="AddTo"/>, and after a mixed-model fit calls <c>Compute</c> (LMM or GLMM);
 /// the report prints under the fit (<see cref="InferenceReport.WriteText"/>) or adds its fields to the fit's JSON
 /// object (<see cref="InferenceReport.WriteJson"/>: <c>satterthwaite</c>, <c>wald_ci_95</c>, <c>profile_ci_95</c>,
 /// <c>boot_ci_95</c>, <c>r2_marginal</c>, <c>r2_conditional</c>, <c>icc_adjusted</c>, <c>icc_conditional</c>, …).
@@ -43,6 +43,37 @@ public sealed class FitInferenceOptions
 
     /// <summary><c>--seed S</c>.</summary>
     public Option<ulong> Seed { get; } = new("--seed") { Description = "seed of the bootstrap (default 1): the same seed gives the same intervals whatever the number of cores", DefaultValueFactory = _ => 1UL, HelpName = "S" };
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Command, FitInferenceOptions> OnCommand = [];
+
+    /// <summary>
+    /// The inference options of a command, added to it on the first call: the branches of <c>mlm fit</c> (linear and
+    /// generalized linear mixed models) share one set.
+    /// </summary>
+    public static FitInferenceOptions For(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return OnCommand.GetValue(command, c =>
+        {
+            var options = new FitInferenceOptions();
+            options.AddTo(c);
+            return options;
+        });
+    }
+
+    /// <summary>
+    /// For a branch of <c>mlm fit</c> that has no inference of this kind (fits without random effects): a usage error
+    /// when one of these options was given, rather than ignoring it.
+    /// </summary>
+    /// <exception cref="UsageException">An inference option was given.</exception>
+    public static void RejectIfRequested(ParseResult parse, string what)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        if (OnCommand.TryGetValue(parse.CommandResult.Command, out var options) && options.Requested(parse))
+        {
+            throw new UsageException($"--satterthwaite, --ci, --icc and --r2 are for mixed models; {what} have none of these (add a random-effects term such as (1 | group))");
+        }
+    }
 
     /// <summary>Adds the options to the fit command.</summary>
     public void AddTo(Command command)
@@ -78,6 +109,29 @@ public sealed class FitInferenceOptions
             parse.GetValue(Satterthwaite), kinds.Contains("wald"), kinds.Contains("profile"), kinds.Contains("boot"),
             parse.GetValue(Icc), parse.GetValue(R2), level, replicates, parse.GetValue(Seed)), progress, cancellationToken);
     }
+
+    /// <summary>
+    /// The same for a GLMM: <c>--icc</c>, <c>--r2</c> (latent-scale, Nakagawa et al. 2017) and <c>--ci wald</c>;
+    /// Satterthwaite, profile and bootstrap are for linear mixed models (a usage error here).
+    /// </summary>
+    /// <exception cref="UsageException">An option does not apply to GLMMs, or a value is invalid.</exception>
+    public InferenceReport? Compute(Multilevel.Models.Glmm.GeneralizedLinearMixedModelFit fit, ParseResult parse, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        ArgumentNullException.ThrowIfNull(parse);
+        if (!Requested(parse)) return null;
+        double level = parse.GetValue(Level);
+        if (!(level > 0 && level < 1)) throw new UsageException($"--level {level.ToString(CultureInfo.InvariantCulture)}: give a confidence level strictly between 0 and 1, e.g. 0.95");
+        var kinds = (parse.GetValue(Intervals) ?? []).Select(k => k.ToLowerInvariant()).Distinct().ToArray();
+        if (parse.GetValue(Satterthwaite)) throw new UsageException("--satterthwaite is for linear mixed models: a GLMM's fixed effects are tested with z (Wald) statistics");
+        foreach (var k in kinds.Where(k => k != "wald"))
+        {
+            throw new UsageException(k is "profile" or "boot"
+                ? $"--ci {k} is available for linear mixed models; for a GLMM use --ci wald"
+                : $"--ci '{k}': use wald, profile or boot");
+        }
+        return InferenceReport.Compute(fit, new InferenceRequest(false, kinds.Contains("wald"), false, false, parse.GetValue(Icc), parse.GetValue(R2), level), cancellationToken);
+    }
 }
 
 /// <summary>What to compute after a fit.</summary>
@@ -95,14 +149,14 @@ public sealed record InferenceRequest(bool Satterthwaite, bool Wald, bool Profil
 /// <summary>The inference results of one fit, and their text and JSON.</summary>
 public sealed class InferenceReport
 {
-    private InferenceReport(LinearMixedModelFit fit, InferenceRequest request)
+    private InferenceReport(LinearMixedModelFit? fit, InferenceRequest request)
     {
         Fit = fit;
         Request = request;
     }
 
-    /// <summary>The fit.</summary>
-    public LinearMixedModelFit Fit { get; }
+    /// <summary>The linear mixed-model fit (null for a GLMM).</summary>
+    public LinearMixedModelFit? Fit { get; }
 
     /// <summary>What was asked.</summary>
     public InferenceRequest Request { get; }
@@ -127,6 +181,17 @@ public sealed class InferenceReport
 
     /// <summary>The profile interval of the adjusted ICC (single scalar term), when --icc.</summary>
     public ConfidenceInterval? IccProfile { get; private set; }
+
+    /// <summary>Computes a GLMM's request (Wald intervals, ICC and R² on the latent scale).</summary>
+    public static InferenceReport Compute(Multilevel.Models.Glmm.GeneralizedLinearMixedModelFit fit, InferenceRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        ArgumentNullException.ThrowIfNull(request);
+        var r = new InferenceReport(null, request);
+        if (request.Wald) r.Wald = WaldIntervals.FixedEffects(fit, request.Level);
+        if (request.Icc || request.R2) r.Decomposition = VarianceDecomposition.Compute(fit, cancellationToken: cancellationToken);
+        return r;
+    }
 
     /// <summary>Computes the request.</summary>
     public static InferenceReport Compute(LinearMixedModelFit fit, InferenceRequest request, TextWriter? progress, CancellationToken cancellationToken)
@@ -171,10 +236,10 @@ public sealed class InferenceReport
             sb.Append("---\n").Append(TextFormat.StarLegend).Append('\n');
             foreach (var w in SatterthwaiteWarnings) sb.Append("Warning: ").Append(w).Append('\n');
         }
-        if (Wald is { } wald) AppendIntervals(sb, $"Wald {LevelText} intervals (fixed effects; lme4's confint(method = \"Wald\")):", wald);
+        if (Wald is { } wald) AppendIntervals(sb, $"Wald {LevelText} intervals (fixed effects; lme4's confint(method = \"Wald\")){(Fit is null ? ", on the link scale" : "")}:", wald);
         if (Profile is { } profile)
         {
-            AppendIntervals(sb, $"Profile-likelihood {LevelText} intervals (lme4's confint(method = \"profile\"){(Fit.Criterion == LmmCriterion.Reml ? "; profiles of the ML fit, as lme4" : "")}):", profile.Intervals);
+            AppendIntervals(sb, $"Profile-likelihood {LevelText} intervals (lme4's confint(method = \"profile\"){(Fit?.Criterion == LmmCriterion.Reml ? "; profiles of the ML fit, as lme4" : "")}):", profile.Intervals);
             foreach (var w in profile.Warnings) sb.Append("Warning: ").Append(w).Append('\n');
         }
         if (Bootstrap is { } boot)
@@ -184,17 +249,17 @@ public sealed class InferenceReport
         }
         if (Decomposition is { } d && Request.Icc)
         {
-            sb.Append("\nVariance decomposition (performance::icc):\n");
+            sb.Append(Fit is null ? "\nVariance decomposition on the latent (link) scale (performance::icc; Nakagawa et al. 2017):\n" : "\nVariance decomposition (performance::icc):\n");
             var rows = d.Terms.Select(t => (IReadOnlyList<string>)[t.Group, string.Join(", ", t.Columns), TextFormat.Significant(t.Variance, 5), TextFormat.Fixed(t.Share, 4)]).ToList();
-            rows.Add(["Residual", "", TextFormat.Significant(d.ResidualVariance, 5), TextFormat.Fixed(d.ResidualShare, 4)]);
+            rows.Add([Fit is null ? "Residual (distribution-specific" + (d.DispersionVariance > 0 ? " + dispersion)" : ")") : "Residual", "", TextFormat.Significant(d.ResidualVariance, 5), TextFormat.Fixed(d.ResidualShare, 4)]);
             sb.Append(TextFormat.Table(["Level", "Terms", "Variance", "Share"], rows));
             sb.Append($"ICC adjusted:    {TextFormat.Fixed(d.IccAdjusted, 4)}{IccInterval("icc_adjusted")}\n");
             sb.Append($"ICC conditional: {TextFormat.Fixed(d.IccConditional, 4)}{BootInterval("icc_conditional")}\n");
-            if (d.Terms.Count > 1 || d.Terms.Any(t => t.Columns.Count > 1 || t.Columns[0] != "(Intercept)"))
+            if (d.Terms.Any(t => t.Columns.Count > 1 || t.Columns[0] != "(Intercept)"))
             {
                 sb.Append("(a term's variance is the mean over the observations of zᵀΣz, Johnson 2014: for a random intercept, its variance)\n");
             }
-            if (IccProfile is null && Bootstrap is null) sb.Append("(for an interval of the ICC here, add --ci boot)\n");
+            if (IccProfile is null && Bootstrap is null && Fit is not null) sb.Append("(for an interval of the ICC here, add --ci boot)\n");
         }
         if (Decomposition is { } r && Request.R2)
         {

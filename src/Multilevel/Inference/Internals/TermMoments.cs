@@ -18,7 +18,8 @@ internal sealed class TermMoments
         _q = q;
     }
 
-    public static TermMoments[] Compute(ModelDesign design)
+    /// <summary>The moments of each term; <paramref name="columns"/> (per term, per column) marks the columns that count (null: all).</summary>
+    public static TermMoments[] Compute(ModelDesign design, bool[][]? columns = null)
     {
         int n = design.Observations;
         var result = new TermMoments[design.RandomEffects.Count];
@@ -28,6 +29,7 @@ internal sealed class TermMoments
             int q = term.Q;
             var z = term.Z;
             var m = new double[q * q];
+            var keep = columns?[k];
             for (int i = 0; i < n; i++)
             {
                 for (int c = 0; c < q; c++)
@@ -37,6 +39,16 @@ internal sealed class TermMoments
                 }
             }
             for (int e = 0; e < m.Length; e++) m[e] /= n;
+            if (keep is not null)
+            {
+                for (int c = 0; c < q; c++)
+                {
+                    for (int r = 0; r < q; r++)
+                    {
+                        if (!keep[c] || !keep[r]) m[c * q + r] = 0;
+                    }
+                }
+            }
             result[k] = new TermMoments(m, q);
         }
         return result;

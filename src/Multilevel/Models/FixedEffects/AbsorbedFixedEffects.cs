@@ -17,6 +17,9 @@ public readonly record struct AbsorbedOptions(
 {
     /// <summary>The defaults: tolerance 1e-14, 10,000 iterations, singletons dropped.</summary>
     public AbsorbedOptions() : this(1e-14, 10_000, true) { }
+
+    /// <summary>Cancels the projection (checked at every iteration).</summary>
+    public CancellationToken CancellationToken { get; init; }
 }
 
 /// <summary>
@@ -115,6 +118,7 @@ public static class AbsorbedFixedEffects
         {
             Tolerance = opt.Tolerance,
             MaxIterations = opt.MaxIterations,
+            CancellationToken = opt.CancellationToken,
         };
         var z = (double[])d.Response.Values.Clone();
         if (d.Offset is { } off) for (int i = 0; i < n; i++) z[i] -= off[i];

@@ -42,6 +42,9 @@ internal sealed class AlternatingProjections
     /// <summary>Largest number of CG iterations.</summary>
     public int MaxIterations { get; init; } = 10_000;
 
+    /// <summary>Cancels the iteration.</summary>
+    public CancellationToken CancellationToken { get; init; }
+
     /// <summary>Receives (iteration, relative residual) after each CG step (diagnostics).</summary>
     public Action<int, double>? Trace { get; init; }
 
@@ -72,6 +75,7 @@ internal sealed class AlternatingProjections
         bool converged = Math.Sqrt(rho) <= target;
         while (!converged && iter < MaxIterations)
         {
+            CancellationToken.ThrowIfCancellationRequested();
             iter++;
             // q = A dir = dir − T dir and ⟨dir, q⟩ in one sweep (dir was updated inside the previous one).
             double pq = sweep.Run(dir, q);

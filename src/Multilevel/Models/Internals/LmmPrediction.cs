@@ -31,7 +31,8 @@ internal static class LmmPrediction
             }
         }
         var combined = new Frame(columns);
-        var design = DesignBuilder.Build(fit.Formula, combined, options with { DropAliasedColumns = false });
+        // prior weights do not enter predictions (and new data need not have them)
+        var design = DesignBuilder.Build(fit.Formula, combined, options with { DropAliasedColumns = false, Weights = null });
 
         var result = new double[nNew];
         Array.Fill(result, double.NaN);

@@ -30,6 +30,7 @@ internal sealed class SupernodalFactor
     private readonly int[] _next;
     private readonly int[] _pos;
     private readonly double[] _c;
+    private readonly int[] _rel;
 
     private SupernodalFactor(int n, int nz, int[] newOf, int[] oldOf, int[] first, int[][] rows)
     {
@@ -56,6 +57,7 @@ internal sealed class SupernodalFactor
         _next = new int[s];
         _pos = new int[s];
         _c = new double[(long)_maxRows * _maxWidth];
+        _rel = new int[_maxRows];
     }
 
     /// <summary>Order of the factored matrix.</summary>
@@ -141,8 +143,9 @@ internal sealed class SupernodalFactor
         }
         starts.Add(n);
 
-        // relaxed amalgamation (as CHOLMOD's defaults): merge a supernode into the next one when that is its parent
-        // and the explicit zeros stay few for the merged width
+        // relaxed amalgamation (CHOLMOD's rule, about twice as permissive: on InstEval the wider panels cost fewer
+        // scattered updates than their explicit zeros cost flops): merge a supernode into the next one when that is
+        // its parent and the explicit zeros stay few for the merged width
         var merged = new List<(int First, int End, int Rows, long Zeros)>();
         for (int g = 0; g + 1 < starts.Count; g++)
         {
@@ -159,7 +162,7 @@ internal sealed class SupernodalFactor
                     long storedMerged = Trapezoid(ldMerged, width);
                     long zeros = prev.Zeros + grp.Zeros + storedMerged - Trapezoid(prev.Rows, wPrev) - Trapezoid(grp.Rows, w);
                     double fraction = (double)zeros / storedMerged;
-                    bool merge = width <= 4 || (width <= 16 && fraction < 0.8) || (width <= 48 && fraction < 0.1) || fraction < 0.05;
+                    bool merge = width <= 8 || (width <= 32 && fraction < 0.8) || (width <= 96 && fraction < 0.3) || fraction < 0.1;
                     if (merge)
                     {
                         merged[^1] = (prev.First, grp.End, (int)ldMerged, zeros);
@@ -325,30 +328,39 @@ internal sealed class SupernodalFactor
                 while (p2 < ldd && rd[p2] < c1) p2++;
                 int m = ldd - p1, nn = p2 - p1;
                 var ld0 = values.Slice(_offset[d], ldd * wd);
+                // local rows in this supernode of d's rows p1 .. ldd−1
+                var rel = _rel.AsSpan(0, m);
+                for (int i = 0; i < m; i++) rel[i] = _map[rd[p1 + i]];
                 if (wd <= 4 || (long)m * nn * wd <= 512)
                 {
-                    for (int j = 0; j < nn; j++)
+                    // rank-wd update, one column of d at a time (contiguous reads)
+                    for (int t = 0; t < wd; t++)
                     {
-                        int col = rd[p1 + j] - c0;
-                        for (int i = j; i < m; i++)
+                        var lt = ld0.Slice(t * ldd + p1, m);
+                        for (int j = 0; j < nn; j++)
                         {
-                            double sum = 0;
-                            for (int t = 0; t < wd; t++) sum += ld0[t * ldd + p1 + i] * ld0[t * ldd + p1 + j];
-                            panel[col * ld + _map[rd[p1 + i]]] -= sum;
+                            double ljt = lt[j];
+                            if (ljt == 0) continue;
+                            var pc = panel.Slice((rd[p1 + j] - c0) * ld, ld);
+                            for (int i = j; i < m; i++) pc[rel[i]] -= lt[i] * ljt;
                         }
                     }
                 }
                 else
                 {
-                    var c = _c.AsSpan(0, m * nn);
-                    c.Clear();
-                    DenseKernels.GemmNtSubtract(m, nn, wd, ld0[p1..], ldd, ld0[p1..], ldd, c, m);
+                    var c = _c.AsSpan(0, m * nn); // all zero: each use zeroes what it wrote
+                    // the top nn × nn part is symmetric (lower triangle by SYRK); the rows below by GEMM
+                    DenseKernels.SyrkLowerSubtract(nn, wd, ld0[p1..], ldd, c, m);
+                    if (m > nn) DenseKernels.GemmNtSubtract(m - nn, nn, wd, ld0[(p1 + nn)..], ldd, ld0[p1..], ldd, c[nn..], m);
                     for (int j = 0; j < nn; j++)
                     {
-                        int col = rd[p1 + j] - c0;
                         var cj = c.Slice(j * m, m);
-                        var pc = panel.Slice(col * ld, ld);
-                        for (int i = j; i < m; i++) pc[_map[rd[p1 + i]]] += cj[i];
+                        var pc = panel.Slice((rd[p1 + j] - c0) * ld, ld);
+                        for (int i = j; i < m; i++)
+                        {
+                            pc[rel[i]] += cj[i];
+                            cj[i] = 0;
+                        }
                     }
                 }
                 _pos[d] = p2;

@@ -20,17 +20,14 @@ internal sealed class SupernodalTail
     private readonly int[] _gatherIndex;
     private readonly int[] _pairDest;
     private readonly double[] _gathered;
-    private ScalarProducts? _scalar;
-
-    /// <summary>
-    /// The products W Wᵀ when the first term and the trailing terms are scalar (InstEval): entry (a, b) from
-    /// column c of W is λ₀² s_a s_b A_a A_b / (λ₀² d_c + 1), with s the λ of the node's term (1 for [X y]). Grouped
-    /// by destination, the θ-free parts A_a A_b are summed with weights 1/(λ₀² d_c + 1) in one streaming pass.
-    /// </summary>
-    private sealed record ScalarProducts(double[] D, int[] Destination, int[] Start, double[] Coefficient, int[] Column, int[] Class, int[] ClassTerms)
-    {
-        public double[] Weights { get; } = new double[D.Length];
-    }
+    // scalar fast path (first and trailing terms scalar, J = 1: InstEval): column c of W is A's entries × λ of the
+    // node's term (1 for [X y]) × λ₀ / √(λ₀² d_c + 1), so W Wᵀ needs A₀₀'s diagonal d, A's values per entry and
+    // the term of each entry's node — not the left blocks of L
+    
+    private double[]? _diag00;
+    private double[]? _aGathered;
+    private int[]? _entryTerm;
+    private double[]? _weights;
 
     private SupernodalTail(SupernodalFactor factor, int start, int k, int[] termOffset, (Block, int[])[] staging,
         double[][] wValues, int[] columnStart, int[] gatherBlock, int[] gatherIndex, int[] pairDest, int maxColumn)
@@ -288,74 +285,35 @@ internal sealed class SupernodalTail
 
         bool scalar = start == 1 && Enumerable.Range(0, k).All(t => Q(t) == 1);
         var tail = new SupernodalTail(factor, start, k, termOffset, [.. stagingList], [.. wBlocks], columnStart,
-            gatherBlock, gatherIndex, scalar ? [] : dest, maxColumn);
-        if (scalar) tail._scalar = BuildScalarProducts(a, factor, k, start, nz, termOffset, columnStart, node, gatherBlock, gatherIndex, [.. aBlocks], dest);
+            gatherBlock, gatherIndex, dest, maxColumn);
+        if (scalar)
+        {
+            tail._diag00 = ((BlockDiagonalBlock)a[0, 0]).Values;
+            tail._weights = new double[tail._diag00.Length];
+            var termOfNew = new int[factor.Order];
+            for (int i = start; i < k; i++)
+            {
+                int off = termOffset[i - start];
+                int mm = a.Layout.Terms[i].Levels;
+                for (int t = 0; t < mm; t++) termOfNew[factor.NewIndex(off + t)] = i;
+            }
+            for (int t = nz; t < factor.Order; t++) termOfNew[t] = k;
+            var aG = new double[node.Length];
+            var eTerm = new int[node.Length];
+            var aArr = aBlocks.ToArray();
+            for (int x = 0; x < node.Length; x++)
+            {
+                aG[x] = aArr[gatherBlock[x]][gatherIndex[x]];
+                eTerm[x] = termOfNew[node[x]];
+            }
+            tail._aGathered = aG;
+            tail._entryTerm = eTerm;
+        }
         return tail;
     }
 
-    private static ScalarProducts BuildScalarProducts(GramMatrix a, SupernodalFactor factor, int k, int start, int nz, int[] termOffset,
-        int[] columnStart, int[] node, int[] gatherBlock, int[] gatherIndex, double[][] aValues, int[] dest)
-    {
-        // term of each new node: [X y] → k
-        var termOfNew = new int[factor.Order];
-        for (int i = start; i < k; i++)
-        {
-            int off = termOffset[i - start];
-            int m = a.Layout.Terms[i].Levels * a.Layout.Terms[i].Q;
-            for (int t = 0; t < m; t++) termOfNew[factor.NewIndex(off + t)] = i;
-        }
-        for (int t = nz; t < factor.Order; t++) termOfNew[t] = k;
-
-        var counts = new int[factor.Values.Length];
-        foreach (int d in dest) counts[d]++;
-        int distinct = 0;
-        foreach (int c in counts)
-        {
-            if (c > 0) distinct++;
-        }
-        var destinations = new int[distinct];
-        var startOf = new int[distinct + 1];
-        var index = new int[counts.Length];
-        for (int d = 0, t = 0; d < counts.Length; d++)
-        {
-            if (counts[d] == 0) continue;
-            index[d] = t;
-            destinations[t] = d;
-            startOf[t + 1] = startOf[t] + counts[d];
-            t++;
-        }
-        var fill = (int[])startOf.Clone();
-        var coef = new double[dest.Length];
-        var colOf = new int[dest.Length];
-        var cls = new int[distinct];
-        long x0 = 0;
-        for (int col = 0; col + 1 < columnStart.Length; col++)
-        {
-            int s0 = columnStart[col], len = columnStart[col + 1] - s0;
-            for (int b = 0; b < len; b++)
-            {
-                double ab = aValues[gatherBlock[s0 + b]][gatherIndex[s0 + b]];
-                int tb = termOfNew[node[s0 + b]];
-                for (int x = b; x < len; x++)
-                {
-                    int dd = dest[x0++];
-                    int di = index[dd];
-                    int slot = fill[di]++;
-                    coef[slot] = aValues[gatherBlock[s0 + x]][gatherIndex[s0 + x]] * ab;
-                    colOf[slot] = col;
-                    int ta = termOfNew[node[s0 + x]];
-                    cls[di] = Math.Min(ta, tb) * (k + 1) + Math.Max(ta, tb);
-                }
-            }
-        }
-        var classTerms = cls.Distinct().ToArray();
-        var classIndex = classTerms.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
-        for (int x = 0; x < cls.Length; x++) cls[x] = classIndex[cls[x]];
-        return new ScalarProducts(((BlockDiagonalBlock)a[0, 0]).Values, destinations, startOf, coef, colOf, cls, classTerms);
-    }
-
     /// <summary>True when the scalar fast path is available (first and trailing terms scalar, J = 1).</summary>
-    public bool HasScalarProducts => _scalar is not null;
+    public bool HasScalarProducts => _diag00 is not null;
 
     /// <summary>
     /// Evaluation without the left blocks: L₀₀ = √(λ₀² d + 1) and the products of W from A directly, then the
@@ -363,38 +321,38 @@ internal sealed class SupernodalTail
     /// </summary>
     public (int Fail, double LogDiagonalLeft) FastAssembleAndFactor(double lambda0, Func<int, double> lambdaOfTerm)
     {
-        var sp = _scalar!;
         var values = _factor.Values;
         Array.Clear(values);
         AddStaging(values);
-        var d = sp.D;
-        var w = sp.Weights;
+        var d = _diag00!;
+        var w = _weights!;
         double l2 = lambda0 * lambda0;
         double logLeft = 0;
         for (int c = 0; c < d.Length; c++)
         {
             double dc = l2 * d[c] + 1;
-            w[c] = 1 / dc;
+            w[c] = lambda0 / Math.Sqrt(dc);
             logLeft += Math.Log(dc);
         }
-        var scale = new double[sp.ClassTerms.Length];
-        for (int x = 0; x < scale.Length; x++)
+        // column c of W: A's entries × λ of the node's term (1 for [X y]) × λ₀ / √(λ₀² d_c + 1)
+        var ts = new double[_k + 1];
+        for (int t = _start; t < _k; t++) ts[t] = lambdaOfTerm(t);
+        ts[_k] = 1;
+        var aG = _aGathered!;
+        var et = _entryTerm!;
+        var v = _gathered;
+        var pd = _pairDest;
+        long x0 = 0;
+        for (int c = 0; c + 1 < _columnStart.Length; c++)
         {
-            int ta = sp.ClassTerms[x] / (_k + 1), tb = sp.ClassTerms[x] % (_k + 1);
-            double sa = ta == _k ? 1 : lambdaOfTerm(ta), sb = tb == _k ? 1 : lambdaOfTerm(tb);
-            scale[x] = l2 * sa * sb;
-        }
-        var dest = sp.Destination;
-        var start = sp.Start;
-        var coef = sp.Coefficient;
-        var col = sp.Column;
-        var cls = sp.Class;
-        for (int t = 0; t < dest.Length; t++)
-        {
-            double sum = 0;
-            int e = start[t + 1];
-            for (int x = start[t]; x < e; x++) sum += coef[x] * w[col[x]];
-            values[dest[t]] -= scale[cls[t]] * sum;
+            int s0 = _columnStart[c], len = _columnStart[c + 1] - s0;
+            double sc = w[c];
+            for (int t = 0; t < len; t++) v[t] = aG[s0 + t] * ts[et[s0 + t]] * sc;
+            for (int b = 0; b < len; b++)
+            {
+                double vb = v[b];
+                for (int a = b; a < len; a++) values[pd[x0++]] -= v[a] * vb;
+            }
         }
         return (_factor.Factor(), 0.5 * logLeft);
     }
@@ -489,7 +447,7 @@ internal sealed class SupernodalTail
     /// <returns>−1 on success, else the failing column (new index).</returns>
     public int AssembleAndFactor(double lambda0, Func<int, double> lambdaOfTerm)
     {
-        if (_scalar is not null) return FastAssembleAndFactor(lambda0, lambdaOfTerm).Fail;
+        if (_diag00 is not null) return FastAssembleAndFactor(lambda0, lambdaOfTerm).Fail;
         var values = _factor.Values;
         Array.Clear(values);
         AddStaging(values);

@@ -85,3 +85,36 @@ public class ErrorTests
         Assert.ThrowsAny<MultilevelException>(() => GeneralizedLinearMixedModel.Fit("TICKS ~ YEAR + (1|BROOD)", frame, GlmFamily.Binomial));
     }
 }
+
+/// <summary>A boundary fit: groups without any effect give θ̂ = 0, flagged as lme4 does, with finite standard errors.</summary>
+public class SingularFitTests
+{
+    [Fact]
+    public void BoundaryFitIsFlagged()
+    {
+        var rng = new Random(11);
+        int n = 600;
+        var y = new double[n];
+        var g = new int[n];
+        var x = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            g[i] = i % 20;
+            x[i] = rng.NextDouble() - 0.5;
+            y[i] = rng.NextDouble() < 1 / (1 + Math.Exp(-(0.3 + x[i]))) ? 1 : 0;
+        }
+        var frame = new Frame([
+            new NumericColumn("y", y),
+            new NumericColumn("x", x),
+            new CategoricalColumn("g", g, [.. Enumerable.Range(1, 20).Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))]),
+        ]);
+        var fit = GeneralizedLinearMixedModel.Fit("y ~ x + (1|g)", frame, GlmFamily.Binomial);
+        Assert.True(fit.IsSingular);
+        Assert.Equal(0.0, fit.Theta[0], 4);
+        Assert.Contains(fit.Warnings, w => w.StartsWith("boundary (singular) fit", StringComparison.Ordinal));
+        Assert.All(fit.StandardErrors, se => Assert.True(double.IsFinite(se) && se > 0));
+        // at θ = 0 the GLMM is the GLM: −2 logLik equals the GLM's (binomial 0/1: its deviance)
+        var glm = GeneralizedLinearModel.Fit(GlmmDesigns.Build("y ~ x", frame, GlmFamily.Binomial), GlmFamily.Binomial);
+        Assert.Equal(glm.Deviance, fit.Deviance, 6);
+    }
+}

@@ -44,4 +44,38 @@ public class FitTests(ITestOutputHelper output)
         GlmmReferenceAssert.MatchesTight(fit, tight);
         if (c.Default is { } file) GlmmReferenceAssert.MatchesDefault(fit, GlmmReference.Load(file), tight);
     }
+
+    /// <summary>
+    /// Fits with nAGQ = 1, 2, 3, 5, 9, 15, 25 against lme4's estimates for each (cbpp_agq_sequence.json, lme4's
+    /// defaults): fixed effects 1e-4 relative, θ 1e-3 (the README's GLMM tolerances) — for nAGQ = 1 plus lme4's own
+    /// stopping error |default − tight| (its PIRLS tolerance moves its Laplace estimates by 1.4e-4, see
+    /// <see cref="GlmmReferenceAssert"/>); and our −2 log-likelihood
+    /// against the exact integral at lme4's estimates, 1e-5 relative from 5 nodes on (with fewer nodes the
+    /// approximation itself is further from the integral: 4.6e-4, 5.6e-4, 3.7e-4 for 1, 2, 3 nodes).
+    /// </summary>
+    [Fact]
+    public void QuadratureSequenceMatchesLme4()
+    {
+        var reference = GlmmReference.Extra("cbpp_agq_sequence.json");
+        var design = GlmmDesigns.Cbpp();
+        var tightLaplace = GlmmReference.Load("../reference-extra/glmm/cbpp_laplace_tight.json");
+        var tightBeta = GlmmReference.FixedEffects(tightLaplace);
+        foreach (var r in reference.GetProperty("fits").EnumerateArray())
+        {
+            int k = r.GetProperty("nAGQ").GetInt32();
+            var fit = GeneralizedLinearMixedModel.Fit(design, GlmFamily.Binomial, new GeneralizedLinearMixedModelOptions { Nagq = k });
+            var beta = r.GetProperty("fixef").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            double theta = r.GetProperty("theta").GetDouble();
+            double exact = r.GetProperty("exact_neg2loglik").GetDouble();
+            output.WriteLine($"nAGQ {k}: −2 logLik {fit.Deviance:R} (exact at lme4's estimates {exact:R}), θ {fit.Theta[0]:R} vs {theta:R}");
+            Assert.Equal(k == 1 ? "Laplace" : $"AGQ{k}", fit.Method);
+            Assert.True(Math.Abs(fit.Theta[0] - theta) <= 1e-3, $"nAGQ {k}: θ");
+            for (int j = 0; j < beta.Length; j++)
+            {
+                double allowed = 1e-4 * Math.Abs(beta[j]) + (k == 1 ? Math.Abs(beta[j] - tightBeta[j]) : 0);
+                Assert.True(Math.Abs(fit.FixedEffects[j] - beta[j]) <= allowed, $"nAGQ {k}: β[{j}] {fit.FixedEffects[j]:R} vs {beta[j]:R}");
+            }
+            if (k >= 5) Assert.True(Math.Abs(fit.Deviance - exact) <= 1e-5 * exact, $"nAGQ {k}: {fit.Deviance:R} vs {exact:R}");
+        }
+    }
 }

@@ -108,6 +108,16 @@ public class PipelineTests
     }
 
     [Fact]
+    public void WeightedFitPredictsWithoutWeightsInTheNewData()
+    {
+        var model = ReferenceModels.Get("sleepstudy_weighted_reml");
+        var fit = model.Fit();
+        var data = Multilevel.Tests.Design.FixtureData.Load("sleepstudy.csv"); // no weight column
+        var predicted = fit.Predict(data);
+        for (int i = 0; i < fit.Fitted.Length; i++) Assert.Equal(fit.Fitted[i], predicted[i], 1e-9);
+    }
+
+    [Fact]
     public void NoRandomEffectsTermSaysUseOls()
     {
         var e = Assert.Throws<ModelSpecificationException>(() => LinearMixedModel.Fit("mathach ~ ses", FixtureData.Load("hsb.csv")));
@@ -153,5 +163,26 @@ public class PipelineTests
         Assert.Contains(fit.Warnings, w => w.Contains("dropping 1 column", StringComparison.Ordinal) && w.Contains("ses2", StringComparison.Ordinal));
         var reference = Fixtures.Reference("hsb_ses_reml.json");
         Assert.Equal(reference.GetProperty("deviance").GetDouble(), fit.Objective, 1e-6 * fit.Objective);
+    }
+
+    [Fact]
+    public void ReportsProgressAndHonoursCancellation()
+    {
+        var model = ReferenceModels.Get("sleepstudy_reml");
+        var stages = new List<FitProgress>();
+        var progress = new SyncProgress(stages.Add);
+        var fit = LinearMixedModel.Fit(model.Formula, model.Data(), model.Options with { Progress = progress });
+        Assert.Contains(stages, p => p.Stage == "optimize" && p.Evaluations > 0);
+        Assert.Contains(stages, p => p.Stage == "result");
+        Assert.True(stages.Where(p => p.Stage == "optimize").Min(p => p.BestObjective) >= fit.Objective - 1e-9);
+
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => LinearMixedModel.Fit(model.Formula, model.Data(), model.Options with { CancellationToken = cts.Token }));
+    }
+
+    private sealed class SyncProgress(Action<FitProgress> report) : IProgress<FitProgress>
+    {
+        public void Report(FitProgress value) => report(value);
     }
 }

@@ -138,14 +138,6 @@ internal sealed class GlmmRows
         return w > 0 ? Family.DevianceResidual(Y[i], Link.LinkInverse(eta), w) : 0;
     }
 
-    /// <summary>Σᵢ devᵢ at η.</summary>
-    public double Deviance(ReadOnlySpan<double> eta)
-    {
-        var mu = new double[eta.Length];
-        var muEta = new double[eta.Length];
-        return Deviance(eta, mu, muEta);
-    }
-
     /// <summary>
     /// Σᵢ devᵢ at η, leaving μ = g⁻¹(η) and dμ/dη per row in <paramref name="mu"/> and <paramref name="muEta"/> for
     /// <see cref="WorkingWeights"/> at the same η. The canonical binomial–logit and Poisson–log pairs take a

@@ -98,9 +98,6 @@ internal sealed class Pirls
     /// <summary>Linear predictor η = offset + Xβ + ZΛu at the current modes.</summary>
     public double[] Eta { get; }
 
-    /// <summary>offset + Xβ (valid after a run).</summary>
-    public ReadOnlySpan<double> FixedPredictor => _etaFixed;
-
     /// <summary>The factor L of Λᵀ ZᵀWZ Λ + I (and R_X when joint) at the weights of the current modes.</summary>
     public BlockedFactor Factor => _factor;
 
