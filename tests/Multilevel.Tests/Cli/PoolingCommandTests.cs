@@ -27,6 +27,8 @@ public class PoolingCommandTests
     private static double Se(JsonElement root, string key, string term = "ses") =>
         Model(root, key).GetProperty("estimates").GetProperty(term).GetProperty("se").GetDouble();
 
+    private static string F4(double x) => x.ToString("F4", System.Globalization.CultureInfo.InvariantCulture);
+
     [Fact]
     public async Task TextShowsTheComparisonAndTheHausmanTest()
     {
@@ -37,12 +39,39 @@ public class PoolingCommandTests
         {
             Assert.Contains(name, r.Out, StringComparison.Ordinal);
         }
-        Assert.Contains("3.1839 (0.0971)", r.Out, StringComparison.Ordinal);
-        Assert.Contains("2.1912 (0.1086)", r.Out, StringComparison.Ordinal);
-        Assert.Contains("112.1950", r.Out, StringComparison.Ordinal);
-        Assert.Contains("63.1386", r.Out, StringComparison.Ordinal);
-        Assert.Contains("the schoolid effects are correlated with ses: the random-effects slope (2.390) is biased", r.Out, StringComparison.Ordinal);
-        Assert.Contains("use the within estimate (2.191)", r.Out, StringComparison.Ordinal);
+        // R's lm(mathach ~ ses), lm(mathach ~ ses + factor(schoolid)) and lmer(mathach ~ ses + (1 | schoolid)), printed
+        // with four decimals as "slope (se)"
+        var ols = Fixtures.Reference("hsb_ols_ses.json").GetProperty("fixef").GetProperty("ses");
+        var fe = Fixtures.Reference("hsb_ols_ses_fe.json").GetProperty("fixef").GetProperty("ses");
+        var ri = Fixtures.Reference("hsb_ses_reml.json").GetProperty("fixef").GetProperty("ses");
+        foreach (var e in new[] { ols, fe, ri })
+        {
+            Assert.Contains($"{F4(e.GetProperty("estimate").GetDouble())} ({F4(e.GetProperty("se").GetDouble())})", r.Out, StringComparison.Ordinal);
+        }
+        // the Hausman statistics of plm (Swamy–Arora) and of the REML random-intercept model
+        var h = Fixtures.Reference("hsb_hausman.json");
+        Assert.Contains($"│ {F4(h.GetProperty("chisq").GetDouble())} │", r.Out, StringComparison.Ordinal);
+        Assert.Contains($"│  {F4(h.GetProperty("reml_chisq").GetDouble())} │", r.Out, StringComparison.Ordinal);
+        string re = h.GetProperty("reml_re_ses").GetDouble().ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+        string within = h.GetProperty("fe_ses").GetDouble().ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"the schoolid effects are correlated with ses: the random-effects slope ({re}) is biased", r.Out, StringComparison.Ordinal);
+        Assert.Contains($"use the within estimate ({within})", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BalancedPredictorLeavesMundlakOutAndEveryEstimatorAgrees()
+    {
+        // sleepstudy: Days is 0..9 for every Subject, so its Subject means are constant (no between variation): OLS,
+        // within and random-effects slopes are all lme4's Days estimate, the Mundlak model is left out with a note
+        var r = await Cli.Run("pooling", "sleepstudy", "Reaction ~ Days", "--group", "Subject", "--json");
+        Assert.Equal(0, r.Exit);
+        var j = r.Json();
+        double days = Fixtures.Reference("sleepstudy_reml.json").GetProperty("fixef").GetProperty("Days").GetProperty("estimate").GetDouble();
+        foreach (var key in new[] { "full_pooling", "fixed_effects", "random_intercepts" }) Assert.Equal(days, Slope(j, key, "Days"), 1e-5 * days);
+        Assert.False(j.TryGetProperty("mundlak", out _));
+        Assert.DoesNotContain(j.GetProperty("models").EnumerateArray(), m => m.GetProperty("key").GetString() == "mundlak");
+        Assert.Contains(j.GetProperty("notes").EnumerateArray(), x => x.GetString()!.Contains("left out of the Mundlak model", StringComparison.Ordinal));
+        Assert.True(j.GetProperty("hausman").GetProperty("chisq").GetDouble() < 1e-6);
     }
 
     [Fact]
