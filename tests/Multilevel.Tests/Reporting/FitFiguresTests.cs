@@ -90,4 +90,23 @@ public class FitFiguresTests
         var only = FitFigures.For(fit, data, new FitFigureOptions { Kinds = [FigureKinds.Density] });
         Assert.Equal(FigureKinds.Density, Assert.Single(only).Kind);
     }
+
+    [Fact]
+    public void ModelComparisonOfABalancedPredictorHasNoBetweenLine()
+    {
+        // sleepstudy: Days has the mean 4.5 for every Subject, so the between regression is not defined
+        var data = Datasets.Load("sleepstudy");
+        var fit = LinearMixedModel.Fit("Reaction ~ Days + (1 | Subject)", data);
+        var fig = Assert.Single(FitFigures.For(fit, data, new FitFigureOptions { Kinds = [FigureKinds.ModelComparison] }));
+        string svg = fig.Figure.ToSvg();
+        Assert.DoesNotContain("NaN", svg, StringComparison.Ordinal);
+        Assert.DoesNotContain("(between)", svg, StringComparison.Ordinal);
+        Assert.Contains("no between slope", fig.Caption, StringComparison.Ordinal);
+        // hsb: the between line is there, and the random-effects slope lies between within and between (as the tutorial shows)
+        var hsb = Datasets.Load("hsb");
+        var ri = LinearMixedModel.Fit("mathach ~ ses + (1 | schoolid)", hsb);
+        var hsbFig = Assert.Single(FitFigures.For(ri, hsb, new FitFigureOptions { Kinds = [FigureKinds.ModelComparison] }));
+        Assert.Contains("schoolid means (between): slope", hsbFig.Figure.ToSvg(), StringComparison.Ordinal);
+        Assert.Contains("lies between the within", hsbFig.Caption, StringComparison.Ordinal);
+    }
 }

@@ -279,10 +279,10 @@ public static class FitFigures
         var ppx = keep.Select(l => est.PartialPooling[l * q]).ToList();
         var ppy = keep.Select(l => est.PartialPooling[l * q + 1]).ToList();
         var fig2 = Plots.Shrinkage2D(levels, npx, npy, ppx, ppy, est.Pooled[0], est.Pooled[1], est.Columns[0], est.Columns[1],
-            $"Shrinkage of ({est.Columns[0]}, {est.Columns[1]}) by {est.Group}");
+            $"Shrinkage of {est.Columns[0]} and {est.Columns[1]} by {est.Group}");
         return new FitFigure(FigureKinds.Shrinkage,
             $"Each {est.Group}'s own estimates of {est.Columns[0]} and {est.Columns[1]} (no pooling) with arrows to its mixed-model estimates (partial pooling); " +
-            $"the cross marks the fixed effects{scale}.{droppedNote}",
+            $"the large dot marks the fixed effects{scale}.{droppedNote}",
             fig2);
     }
 
@@ -298,17 +298,34 @@ public static class FitFigures
         var within = LeastSquaresLine(dx, dy);
         double xbar = x.Average(), ybar = y.Average();
         var (lo, hi) = (x.Min(), x.Max());
+        bool hasBetween = double.IsFinite(between.Slope);
         var lines = new List<FittedLine>
         {
             new($"All rows (total): slope {Num(total.Slope)}", total.Intercept, total.Slope) { Color = Palette.SkyBlue, From = lo, To = hi },
-            new($"{group} means (between): slope {Num(between.Slope)}", between.Intercept, between.Slope) { Color = Palette.Vermillion, From = lo, To = hi },
-            new($"Random effects: slope {Num(reSlope)}", reIntercept, reSlope) { Color = Palette.ReddishPurple, From = lo, To = hi },
-            new($"De-meaned (within, fixed effects): slope {Num(within.Slope)}", ybar - within.Slope * xbar, within.Slope) { Color = Palette.Ink, Dash = LineDash.Dashed, From = lo, To = hi },
         };
+        if (hasBetween)
+        {
+            lines.Add(new($"{group} means (between): slope {Num(between.Slope)}", between.Intercept, between.Slope) { Color = Palette.Vermillion, From = lo, To = hi });
+        }
+        lines.Add(new($"Random effects: slope {Num(reSlope)}", reIntercept, reSlope) { Color = Palette.ReddishPurple, From = lo, To = hi });
+        lines.Add(new($"De-meaned (within, fixed effects): slope {Num(within.Slope)}", ybar - within.Slope * xbar, within.Slope) { Color = Palette.Ink, Dash = LineDash.Dashed, From = lo, To = hi });
         string t = title.Length > 0 ? title : $"Predicting {yName} from {xName} ({groups.Count} {group}s, {x.Count} rows)";
+        string reading;
+        if (!hasBetween)
+        {
+            reading = $"{xName} has the same mean in every {group}, so there is no between slope: the total, within and random-effects slopes estimate the same thing.";
+        }
+        else if (reSlope >= Math.Min(within.Slope, between.Slope) - 1e-12 && reSlope <= Math.Max(within.Slope, between.Slope) + 1e-12)
+        {
+            reading = $"The random-effects slope ({Num(reSlope)}) lies between the within ({Num(within.Slope)}) and between ({Num(between.Slope)}) slopes: it pools the two.";
+        }
+        else
+        {
+            reading = $"The random-effects slope ({Num(reSlope)}) is the within ({Num(within.Slope)}) and between ({Num(between.Slope)}) slopes pooled with the model's weights.";
+        }
         return new FitFigure(FigureKinds.ModelComparison,
-            $"Every row (grey), the {group} means (dots) and four lines: OLS on all rows (total), OLS on the {group} means (between), the within slope " +
-            $"(de-meaned {xName}, the fixed-effects estimate, drawn through the grand mean) and the random-intercept model. The random-effects slope lies between the within and between slopes.",
+            $"Every row (grey), the {group} means (dots) and {(hasBetween ? "four" : "three")} lines: OLS on all rows (total), {(hasBetween ? $"OLS on the {group} means (between), " : "")}the within slope " +
+            $"(de-meaned {xName}, the fixed-effects estimate, drawn through the grand mean) and the random-intercept model. {reading}",
             Plots.ModelComparison(x, y, groups, lines, t, xName, yName, "Rows", $"{group} means"));
     }
 
@@ -429,7 +446,8 @@ public static class FitFigures
             sxx += dx * dx;
             sxy += dx * (y[i] - my);
         }
-        if (!(sxx > 0)) return (my, double.NaN);
+        // x constant up to rounding (e.g. group means of a balanced predictor): no slope
+        if (!(sxx > 1e-12 * n * Math.Max(mx * mx, 1e-300))) return (my, double.NaN);
         double b = sxy / sxx;
         return (my - b * mx, b);
     }
