@@ -13,7 +13,7 @@ internal static class PlotCommand
     {
         string kinds = string.Join("; ", FigureKinds.All.Select(k => $"{k.Kind}: {k.Description}"));
         var command = new Command("plot", "Fit a model and write one plot as SVG. KIND is one of — " + kinds);
-        var kind = new Argument<string>("KIND") { Description = "the plot: " + string.Join(", ", FigureKinds.All.Select(k => k.Kind)) };
+        var kind = new Argument<string>("KIND") { HelpName = "KIND", Description = "the plot: " + string.Join(", ", FigureKinds.All.Select(k => k.Kind)) };
         kind.AcceptOnlyFromAmong([.. FigureKinds.All.Select(k => k.Kind)]);
         command.Arguments.Add(kind);
         var data = new DataOptions();
