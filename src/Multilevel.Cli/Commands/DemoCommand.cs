@@ -28,6 +28,7 @@ internal static class DemoCommand
         command.SetAction((ParseResult parse, CancellationToken ct) =>
         {
             string path = parse.GetValue(output)!;
+            if (path == "-") throw new UsageException("-o -: the demo prints its walk-through on stdout; give a file for the HTML report");
             bool asJson = parse.GetValue(json);
             var report = new HtmlReport("High School and Beyond: fixed and random effects")
             {

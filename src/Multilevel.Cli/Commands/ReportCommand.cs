@@ -24,7 +24,7 @@ internal static class ReportCommand
         data.AddTo(command);
         var formula = new Argument<string>("FORMULA") { Description = "an R/lme4 formula, e.g. \"mathach ~ ses + (1 | schoolid)\"" };
         command.Arguments.Add(formula);
-        var output = new Option<string>("--output", "-o") { Description = "the HTML file to write", HelpName = "PATH", DefaultValueFactory = _ => "report.html" };
+        var output = new Option<string>("--output", "-o") { Description = "the HTML file to write ('-' for stdout)", HelpName = "PATH", DefaultValueFactory = _ => "report.html" };
         var title = new Option<string?>("--title") { Description = "the report's title (default: the formula)", HelpName = "TEXT" };
         var json = new Option<bool>("--json") { Description = "print one JSON object describing the report (path, model, figures)" };
         var model = new ModelOptions();
@@ -36,16 +36,23 @@ internal static class ReportCommand
         {
             string text = parse.GetValue(formula)!;
             FormulaTerms.Parse(text);
+            string path = parse.GetValue(output)!;
+            if (path == "-" && parse.GetValue(json)) throw new UsageException("-o - writes the HTML to stdout; --json cannot be given with it");
             string dataName = parse.GetValue(data.Data)!;
             var frame = data.Load(parse);
             var fit = model.Fit(parse, dataName, frame, text, ct);
             var figures = fit.Figures(model.FigureOptions(parse, null));
-            string path = parse.GetValue(output)!;
             var report = FitReport.Build(parse.GetValue(title) ?? fit.Formula, Subtitle(dataName, fit), fit.Summary,
                 fit.Kind.StartsWith("linear mixed", StringComparison.Ordinal) || fit.Kind.StartsWith("generalized linear mixed", StringComparison.Ordinal) ? "Summary (lme4's layout)" : "Summary (statsmodels' layout)",
                 fit.Tables, [.. fit.Messages, .. fit.Warnings.Select(w => "Warning: " + w)], figures,
                 $"Made by {VersionAction.Text} with: mlm report {dataName} \"{text}\".");
             ct.ThrowIfCancellationRequested();
+            if (path == "-")
+            {
+                Console.Out.Write(report.ToHtml());
+                foreach (var w in fit.Warnings) Console.Error.WriteLine($"mlm: warning: {w}");
+                return Task.FromResult(CliApp.Ok);
+            }
             Write(path, report.ToHtml());
             if (parse.GetValue(json))
             {

@@ -100,4 +100,19 @@ public class ReportCommandTests
         Assert.Equal(2, d.Exit);
         Assert.Contains("does not exist", d.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ReportToStdout()
+    {
+        var r = await Cli.Run("report", "dyestuff", "Yield ~ 1 + (1 | Batch)", "-o", "-");
+        Assert.Equal(0, r.Exit);
+        ReportAssert.SelfContained(r.Out);
+        Assert.False(File.Exists("-"));
+        var both = await Cli.Run("report", "dyestuff", "Yield ~ 1 + (1 | Batch)", "-o", "-", "--json");
+        Assert.Equal(2, both.Exit);
+        Assert.Equal("", both.Out);
+        var demo = await Cli.Run("demo", "-o", "-");
+        Assert.Equal(2, demo.Exit);
+        Assert.Contains("give a file for the HTML report", demo.Err, StringComparison.Ordinal);
+    }
 }
