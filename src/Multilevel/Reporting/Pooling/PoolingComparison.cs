@@ -413,10 +413,18 @@ public static class PoolingComparison
     private static LinearMixedModelFit Lmm(string formula, Frame frame, PoolingComparisonOptions options) =>
         LinearMixedModel.Fit(formula, frame, new LinearMixedModelOptions { Progress = options.Progress, CancellationToken = options.CancellationToken });
 
+    /// <summary>"mean(x)" → "x".</summary>
+    private static string Unmean(string term) =>
+        term.StartsWith("mean(", StringComparison.Ordinal) && term.EndsWith(')') ? term[5..^1] : term;
+
     private static List<string> Reading(GlmFamily? family, string group, string x, NullModelIcc icc, HausmanTest? hausman, MundlakTest? mundlak,
         SlopeTest? slopes, double within, double between, double re, (IReadOnlyList<string> Labels, IReadOnlyList<string> Columns, IReadOnlyList<string> Constant) varying)
     {
         var r = new List<string>();
+        // with several predictors the tests are joint: name them all, and say whose slope the figures are
+        bool several = varying.Columns.Count > 1;
+        string xs = several ? string.Join(", ", varying.Columns) : x;
+        string of = several ? $" of {x}" : "";
         string pct = double.IsFinite(icc.Icc) ? (100 * icc.Icc).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "%" : "";
         if (pct.Length > 0)
         {
@@ -430,13 +438,13 @@ public static class PoolingComparison
             string test = $"Hausman χ² = {F(hausman.ChiSquared, 2)}, df = {hausman.Df}, {PEq(hausman.PValue)}";
             if (hausman.PValue < 0.05)
             {
-                r.Add($"{test}: the {group} effects are correlated with {x}: the random-effects slope ({F(re, 3)}) is biased" +
+                r.Add($"{test}: the {group} effects are correlated with {xs}: the random-effects slope{of} ({F(re, 3)}) is biased" +
                       (double.IsFinite(between) ? $", pulled toward the between-{group} slope ({F(between, 3)})" : "") +
                       $"; use the within estimate ({F(within, 3)}) or add the {group} means (the Mundlak model).");
             }
             else
             {
-                r.Add($"{test}: no evidence that the {group} effects are correlated with {x}; the random-effects estimate ({F(re, 3)}) is consistent and more precise than the within estimate ({F(within, 3)}).");
+                r.Add($"{test}: no evidence that the {group} effects are correlated with {xs}; the random-effects estimate{of} ({F(re, 3)}) is consistent and more precise than the within estimate ({F(within, 3)}).");
             }
             if (hausman.Notes.Count > 0) r.Add("Note on the Hausman test: " + string.Join("; ", hausman.Notes));
         }
@@ -444,8 +452,8 @@ public static class PoolingComparison
         {
             string test = $"Mundlak Wald χ² = {F(mundlak.ChiSquared, 2)}, df = {mundlak.Df}, {PEq(mundlak.PValue)}";
             r.Add(mundlak.PValue < 0.05
-                ? $"{test}: the {group} means of {string.Join(", ", varying.Columns)} matter beyond {x} itself: the {group} effects are correlated with {x}, so the random-intercept slope ({F(re, 3)}) is biased; keep the {group} means in the model (Mundlak) and read {x}'s coefficient as the within effect."
-                : $"{test}: no evidence that the {group} effects are correlated with {x}; the random-intercept model's slope ({F(re, 3)}) can be used.");
+                ? $"{test}: the {group} means of {string.Join(", ", mundlak.Terms.Select(t => Unmean(t.Term)))} matter beyond {xs} {(several ? "themselves" : "itself")}: the {group} effects are correlated with {xs}, so the random-intercept slope{of} ({F(re, 3)}) is biased; keep the {group} means in the model (Mundlak) and read {(several ? "the predictors' coefficients" : $"{x}'s coefficient")} as the within effect{(several ? "s" : "")}."
+                : $"{test}: no evidence that the {group} effects are correlated with {xs}; the random-intercept model's slope{(several ? "s" : "")} ({(several ? $"{x}: " : "")}{F(re, 3)}) can be used.");
         }
         if (slopes is not null && double.IsFinite(slopes.BoundaryP))
         {
