@@ -153,6 +153,19 @@ public class PoolingCommandTests
     }
 
     [Fact]
+    public async Task SeveralPredictorsAreNamedInTheJointTests()
+    {
+        var r = await Cli.Run("pooling", "hsb", "mathach ~ ses + female", "--group", "schoolid", "--json");
+        Assert.Equal(0, r.Exit);
+        var j = r.Json();
+        Assert.Equal(2, j.GetProperty("hausman").GetProperty("df").GetInt32());
+        Assert.Equal(2, j.GetProperty("mundlak").GetProperty("df").GetInt32());
+        string reading = string.Join("\n", j.GetProperty("reading").EnumerateArray().Select(x => x.GetString()));
+        Assert.Contains("correlated with ses, female", reading, StringComparison.Ordinal);
+        Assert.Contains("the random-effects slope of ses (", reading, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BinomialComparesGlmDummiesAndGlmms()
     {
         // the slides' voters: a 0/1 vote by income in states (simulated with a seed by mlm simulate)
