@@ -84,6 +84,7 @@ internal sealed class SumsFitBranch : IFitBranch
         int chunkRows = request.Parse.GetValue(_chunkRows) ?? StreamingGramSource.DefaultChunkRows;
         if (chunkRows < 1) throw new UsageException($"--chunk-rows {chunkRows}: give a positive number of rows");
         var clock = Stopwatch.StartNew();
+        using var progress = Infrastructure.ProgressDisplay.Start(request.Formula);
         var source = GramSources.Open(request.DataName, schema, request.Parse.GetValue(_table), request.Parse.GetValue(_query), chunkRows);
         LinearMixedModelFit fit;
         try
@@ -91,6 +92,7 @@ internal sealed class SumsFitBranch : IFitBranch
             var design = source.Accumulate(request.Terms, new DesignOptions { Weights = request.Weights }, cancellationToken);
             fit = LinearMixedModel.Fit(design, new LinearMixedModelOptions
             {
+                Progress = progress,
                 Criterion = request.MaximumLikelihood ? LmmCriterion.MaximumLikelihood : LmmCriterion.Reml,
                 CancellationToken = cancellationToken,
             });
