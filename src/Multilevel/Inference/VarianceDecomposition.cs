@@ -1,6 +1,7 @@
 using Multilevel.Design;
 using Multilevel.Inference.Internals;
 using Multilevel.Models;
+using Multilevel.Models.Internals;
 
 namespace Multilevel.Inference;
 
@@ -164,7 +165,7 @@ public static class VarianceDecomposition
     {
         var terms = design.RandomEffects;
         var moments = TermMoments.Compute(design, ColumnMask(terms, fixedNames));
-        var groups = DisplayGroups(terms);
+        var groups = MixedModelTables.DisplayGroups(terms);
         int n = design.Observations;
         var variances = new double[terms.Count];
         double random = 0, dispersion = 0;
@@ -303,27 +304,6 @@ public static class VarianceDecomposition
                 }
             }
             result[k] = cov;
-        }
-        return result;
-    }
-
-    internal static string[] DisplayGroups(IReadOnlyList<ReTerm> terms)
-    {
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        var result = new string[terms.Count];
-        for (int k = 0; k < terms.Count; k++)
-        {
-            string g = terms[k].GroupName;
-            if (seen.TryGetValue(g, out int count))
-            {
-                result[k] = $"{g}.{count}";
-                seen[g] = count + 1;
-            }
-            else
-            {
-                result[k] = g;
-                seen[g] = 1;
-            }
         }
         return result;
     }

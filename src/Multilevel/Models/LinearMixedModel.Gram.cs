@@ -47,7 +47,7 @@ public static partial class LinearMixedModel
         // terms described by their names only (no rows): what the variance-component and naming helpers read
         var terms = info.RandomEffects.Select(t => new ReTerm(t.GroupName, t.Levels, [], t.ColumnNames, [])).ToList();
         var theta = (double[])optimum.Final.Clone();
-        var thetaNames = ThetaNames(terms, deviance.Map);
+        var thetaNames = MixedModelTables.ThetaNames(terms);
         double objective = deviance.Evaluate(theta);
 
         options.Progress?.Report(new FitProgress("derivatives", optimum.Evaluations, objective));
@@ -73,9 +73,9 @@ public static partial class LinearMixedModel
             for (int j = 0; j < p; j++) vcov[i, j] = sigma2 * unscaled[j * p + i];
         }
 
-        var display = DisplayGroups(terms);
+        var display = MixedModelTables.DisplayGroups(terms);
         var lambdas = Enumerable.Range(0, terms.Count).Select(k => factor.Lambda(k).ToArray()).ToArray();
-        var varcorr = VarCorr(terms, display, lambdas, sigma2);
+        var varcorr = MixedModelTables.VarCorr(terms, display, lambdas, sigma2, residualRow: true);
         var gram = deviance.Gram;
         var modes = new TermConditionalModes[terms.Count];
         Lazy<double[][]> inverseBlocks = new(() =>
@@ -90,7 +90,7 @@ public static partial class LinearMixedModel
             var lam = lambdas[k];
             int q = terms[k].Q;
             modes[k] = new TermConditionalModes(terms[k].GroupName, display[k], terms[k].Levels, terms[k].ColumnNames, b[k],
-                () => ConditionalVariances(inverseBlocks.Value[term], lam, q, sigma2));
+                () => MixedModelTables.ConditionalVariances(inverseBlocks.Value[term], lam, q, sigma2));
         }
 
         var warnings = new List<string>(check.Warnings);

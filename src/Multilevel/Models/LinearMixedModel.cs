@@ -156,7 +156,7 @@ public static partial class LinearMixedModel
         ArgumentNullException.ThrowIfNull(optimum);
         var theta = (double[])optimum.Final.Clone();
         var terms = design.RandomEffects;
-        var thetaNames = ThetaNames(terms, deviance.Map);
+        var thetaNames = MixedModelTables.ThetaNames(terms);
         double objective = deviance.Evaluate(theta);
 
         options.Progress?.Report(new FitProgress("derivatives", optimum.Evaluations, objective));
@@ -183,9 +183,9 @@ public static partial class LinearMixedModel
             for (int j = 0; j < p; j++) vcov[i, j] = sigma2 * unscaled[j * p + i];
         }
 
-        var display = DisplayGroups(terms);
+        var display = MixedModelTables.DisplayGroups(terms);
         var lambdas = Enumerable.Range(0, terms.Count).Select(k => factor.Lambda(k).ToArray()).ToArray();
-        var varcorr = VarCorr(terms, display, lambdas, sigma2);
+        var varcorr = MixedModelTables.VarCorr(terms, display, lambdas, sigma2, residualRow: true);
         var gram = deviance.Gram;
         var criterion = deviance.Criterion;
         var modes = new TermConditionalModes[terms.Count];
@@ -201,7 +201,7 @@ public static partial class LinearMixedModel
             var lam = lambdas[k];
             int q = terms[k].Q;
             modes[k] = new TermConditionalModes(terms[k].GroupName, display[k], terms[k].Levels, terms[k].ColumnNames, b[k],
-                () => ConditionalVariances(inverseBlocks.Value[term], lam, q, sigma2));
+                () => MixedModelTables.ConditionalVariances(inverseBlocks.Value[term], lam, q, sigma2));
         }
 
         var (fitted, residuals) = FittedValues(design, beta, b);
@@ -217,40 +217,9 @@ public static partial class LinearMixedModel
         }
 
         var parts = new LinearMixedModelFitParts(
-            criterion, beta, vcov, theta, thetaNames, sigma, varcorr, objective, modes, GroupSummaries(terms, n),
+            criterion, beta, vcov, theta, thetaNames, sigma, varcorr, objective, modes, MixedModelTables.Groups(terms, n),
             fitted, residuals, optimum, check.Singular, warnings, design.Messages, check.Gradient, check.Hessian, r2);
         return new LinearMixedModelFit(design, parts);
-    }
-
-    private static double[] ConditionalVariances(double[] inverse, double[] lambda, int q, double sigma2)
-    {
-        int levels = inverse.Length / (q * q);
-        var result = new double[inverse.Length];
-        var tmp = new double[q * q];
-        for (int g = 0; g < levels; g++)
-        {
-            var m = inverse.AsSpan(g * q * q, q * q);
-            // tmp = λ m ; result = σ² tmp λᵀ
-            for (int c = 0; c < q; c++)
-            {
-                for (int r = 0; r < q; r++)
-                {
-                    double s = 0;
-                    for (int t = 0; t <= r; t++) s += lambda[t * q + r] * m[c * q + t];
-                    tmp[c * q + r] = s;
-                }
-            }
-            for (int c = 0; c < q; c++)
-            {
-                for (int r = 0; r < q; r++)
-                {
-                    double s = 0;
-                    for (int t = 0; t <= c; t++) s += tmp[t * q + r] * lambda[t * q + c];
-                    result[g * q * q + c * q + r] = sigma2 * s;
-                }
-            }
-        }
-        return result;
     }
 
     private static (double[] Fitted, double[] Residuals) FittedValues(ModelDesign design, double[] beta, double[][] b)
@@ -287,97 +256,6 @@ public static partial class LinearMixedModel
         var residuals = new double[n];
         for (int i = 0; i < n; i++) residuals[i] = y[i] - fitted[i];
         return (fitted, residuals);
-    }
-
-    /// <summary>Group labels as lme4's VarCorr shows them: a repeated grouping factor gets ".1", ".2" … (R's make.unique).</summary>
-    internal static string[] DisplayGroups(IReadOnlyList<ReTerm> terms)
-    {
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        var result = new string[terms.Count];
-        for (int k = 0; k < terms.Count; k++)
-        {
-            string g = terms[k].GroupName;
-            if (seen.TryGetValue(g, out int count))
-            {
-                result[k] = $"{g}.{count}";
-                seen[g] = count + 1;
-            }
-            else
-            {
-                result[k] = g;
-                seen[g] = 1;
-            }
-        }
-        return result;
-    }
-
-    private static string[] ThetaNames(IReadOnlyList<ReTerm> terms, ThetaMap map)
-    {
-        var names = new List<string>();
-        for (int k = 0; k < terms.Count; k++)
-        {
-            var cols = terms[k].ColumnNames;
-            int q = map.Q(k);
-            for (int c = 0; c < q; c++)
-            {
-                for (int r = c; r < q; r++)
-                {
-                    names.Add(r == c ? $"{terms[k].GroupName}.{cols[r]}" : $"{terms[k].GroupName}.{cols[r]}.{cols[c]}");
-                }
-            }
-        }
-        return [.. names];
-    }
-
-    private static VarianceComponent[] VarCorr(IReadOnlyList<ReTerm> terms, string[] display, double[][] lambdas, double sigma2)
-    {
-        var rows = new List<VarianceComponent>();
-        for (int k = 0; k < terms.Count; k++)
-        {
-            int q = terms[k].Q;
-            var lam = lambdas[k];
-            var cov = new double[q * q];
-            for (int c = 0; c < q; c++)
-            {
-                for (int r = 0; r < q; r++)
-                {
-                    double s = 0;
-                    for (int t = 0; t <= Math.Min(r, c); t++) s += lam[t * q + r] * lam[t * q + c];
-                    cov[c * q + r] = sigma2 * s;
-                }
-            }
-            var names = terms[k].ColumnNames;
-            for (int r = 0; r < q; r++)
-            {
-                double v = cov[r * q + r];
-                rows.Add(new VarianceComponent(display[k], names[r], null, v, Math.Sqrt(v)));
-            }
-            for (int c = 0; c < q; c++)
-            {
-                for (int r = c + 1; r < q; r++)
-                {
-                    double v = cov[c * q + r];
-                    double denom = Math.Sqrt(cov[c * q + c] * cov[r * q + r]);
-                    rows.Add(new VarianceComponent(display[k], names[c], names[r], v, denom > 0 ? v / denom : double.NaN));
-                }
-            }
-        }
-        rows.Add(new VarianceComponent("Residual", null, null, sigma2, Math.Sqrt(sigma2)));
-        return [.. rows];
-    }
-
-    private static GroupingSummary[] GroupSummaries(IReadOnlyList<ReTerm> terms, int n)
-    {
-        var result = new List<GroupingSummary>();
-        var done = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var term in terms)
-        {
-            if (!done.Add(term.GroupName)) continue;
-            var counts = new int[term.LevelCount];
-            foreach (int g in term.Codes) counts[g]++;
-            result.Add(new GroupingSummary(term.GroupName, term.LevelCount, counts.Min(), counts.Max(), (double)n / term.LevelCount));
-        }
-        return [.. result];
     }
 
     private sealed class Progress(Action<OptimizerProgress> report) : IProgress<OptimizerProgress>

@@ -252,7 +252,7 @@ public static class GeneralizedLinearMixedModel
         var warnings = new List<string>(deviance.Notes.Where(m => m.StartsWith("warning: ", StringComparison.Ordinal)).Select(m => m["warning: ".Length..]));
         var messages = new List<string>(design.Messages);
         messages.AddRange(deviance.Notes.Where(m => !m.StartsWith("warning: ", StringComparison.Ordinal)));
-        var thetaNames = GlmmSummaries.ThetaNames(terms);
+        var thetaNames = MixedModelTables.ThetaNames(terms);
         double[]? gradient = null;
         double[,]? hessian = null;
         double[,]? vcov = null;
@@ -329,9 +329,9 @@ public static class GeneralizedLinearMixedModel
 
         var rows = deviance.Rows;
         var b = state.ConditionalModes();
-        var display = LinearMixedModel.DisplayGroups(terms);
+        var display = MixedModelTables.DisplayGroups(terms);
         var lambdas = Enumerable.Range(0, terms.Count).Select(k => (double[])state.Lambda(k).Clone()).ToArray();
-        var varcorr = GlmmSummaries.VarCorr(terms, display, lambdas);
+        var varcorr = MixedModelTables.VarCorr(terms, display, lambdas);
         var thetaCopy = (double[])theta.Clone();
         var betaCopy = (double[])beta.Clone();
         Lazy<double[][]> inverseBlocks = new(() =>
@@ -357,7 +357,7 @@ public static class GeneralizedLinearMixedModel
             var lam = lambdas[k];
             int q = terms[k].Q;
             modes[k] = new TermConditionalModes(terms[k].GroupName, display[k], terms[k].Levels, terms[k].ColumnNames, b[k],
-                () => GlmmSummaries.ConditionalVariances(inverseBlocks.Value[term], lam, q));
+                () => MixedModelTables.ConditionalVariances(inverseBlocks.Value[term], lam, q));
         }
         var eta = (double[])state.Eta.Clone();
         var mu = new double[eta.Length];
@@ -365,7 +365,7 @@ public static class GeneralizedLinearMixedModel
 
         var parts = new GlmmFitParts(
             design, rows.Family, rows.Link, optimum, beta, vcov, fromHessian, theta, thetaNames, varcorr, objective, rows.Constant,
-            state.Deviance, modes, GlmmSummaries.Groups(terms, design.Observations), eta, mu, (double[])rows.Y.Clone(), (double[])rows.Weights.Clone(),
+            state.Deviance, modes, MixedModelTables.Groups(terms, design.Observations), eta, mu, (double[])rows.Y.Clone(), (double[])rows.Weights.Clone(),
             deviance.PirlsIterations, deviance.Evaluations, singular, warnings, messages, gradient, hessian);
         return new GeneralizedLinearMixedModelFit(parts);
     }

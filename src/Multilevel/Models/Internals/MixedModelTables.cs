@@ -1,9 +1,9 @@
 using Multilevel.Design;
 
-namespace Multilevel.Models.Glmm.Internals;
+namespace Multilevel.Models.Internals;
 
-/// <summary>Names and tables of a GLMM fit as lme4 shows them (θ names, VarCorr without a residual row, group sizes).</summary>
-internal static class GlmmSummaries
+/// <summary>Names and tables of a mixed-model fit as lme4 shows them: θ names, VarCorr, group sizes, conditional variances.</summary>
+internal static class MixedModelTables
 {
     public static string[] ThetaNames(IReadOnlyList<ReTerm> terms)
     {
@@ -22,8 +22,12 @@ internal static class GlmmSummaries
         return [.. names];
     }
 
-    /// <summary>Rows of as.data.frame(VarCorr): per term the variances, then the covariances (with correlations).</summary>
-    public static VarianceComponent[] VarCorr(IReadOnlyList<ReTerm> terms, string[] display, double[][] lambdas)
+    /// <summary>
+    /// Rows of as.data.frame(VarCorr): per term the variances, then the covariances (with correlations), of
+    /// <paramref name="scale"/> Λ Λᵀ (σ² for a linear mixed model, 1 for a GLMM); a last "Residual" row with the
+    /// scale when <paramref name="residualRow"/>.
+    /// </summary>
+    public static VarianceComponent[] VarCorr(IReadOnlyList<ReTerm> terms, string[] display, double[][] lambdas, double scale = 1, bool residualRow = false)
     {
         var rows = new List<VarianceComponent>();
         for (int k = 0; k < terms.Count; k++)
@@ -37,7 +41,7 @@ internal static class GlmmSummaries
                 {
                     double s = 0;
                     for (int t = 0; t <= Math.Min(r, c); t++) s += lam[t * q + r] * lam[t * q + c];
-                    cov[c * q + r] = s;
+                    cov[c * q + r] = scale * s;
                 }
             }
             var names = terms[k].ColumnNames;
@@ -56,6 +60,7 @@ internal static class GlmmSummaries
                 }
             }
         }
+        if (residualRow) rows.Add(new VarianceComponent("Residual", null, null, scale, Math.Sqrt(scale)));
         return [.. rows];
     }
 
@@ -73,8 +78,8 @@ internal static class GlmmSummaries
         return [.. result];
     }
 
-    /// <summary>Λ M Λᵀ per level, for the q × q blocks M (column-major, level after level) of (L_Z L_Zᵀ)⁻¹.</summary>
-    public static double[] ConditionalVariances(double[] inverse, double[] lambda, int q)
+    /// <summary><paramref name="scale"/> Λ M Λᵀ per level, for the q × q blocks M (column-major, level after level) of (L_Z L_Zᵀ)⁻¹.</summary>
+    public static double[] ConditionalVariances(double[] inverse, double[] lambda, int q, double scale = 1)
     {
         int levels = inverse.Length / (q * q);
         var result = new double[inverse.Length];
@@ -97,8 +102,30 @@ internal static class GlmmSummaries
                 {
                     double s = 0;
                     for (int t = 0; t <= c; t++) s += tmp[t * q + r] * lambda[t * q + c];
-                    result[g * q * q + c * q + r] = s;
+                    result[g * q * q + c * q + r] = scale * s;
                 }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Group labels as lme4's VarCorr shows them: a repeated grouping factor gets ".1", ".2" … (R's make.unique).</summary>
+    public static string[] DisplayGroups(IReadOnlyList<ReTerm> terms)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var result = new string[terms.Count];
+        for (int k = 0; k < terms.Count; k++)
+        {
+            string g = terms[k].GroupName;
+            if (seen.TryGetValue(g, out int count))
+            {
+                result[k] = $"{g}.{count}";
+                seen[g] = count + 1;
+            }
+            else
+            {
+                result[k] = g;
+                seen[g] = 1;
             }
         }
         return result;
