@@ -46,67 +46,8 @@ public static partial class LinearMixedModel
         var info = design.Info;
         // terms described by their names only (no rows): what the variance-component and naming helpers read
         var terms = info.RandomEffects.Select(t => new ReTerm(t.GroupName, t.Levels, [], t.ColumnNames, [])).ToList();
-        var theta = (double[])optimum.Final.Clone();
-        var thetaNames = MixedModelTables.ThetaNames(terms);
-        double objective = deviance.Evaluate(theta);
-
-        options.Progress?.Report(new FitProgress("derivatives", optimum.Evaluations, objective));
-        var check = ConvergenceCheck.Run(deviance, theta, objective, [.. thetaNames], options);
-        objective = deviance.EvaluateFull(theta);
-        options.CancellationToken.ThrowIfCancellationRequested();
-        options.Progress?.Report(new FitProgress("result", optimum.Evaluations + check.Evaluations, objective));
-
-        var factor = deviance.Factor;
-        var map = deviance.Map;
-        long n = design.Observations;
-        int p = design.Gram.Layout.FixedEffectCount;
-        double r2 = deviance.PenalizedResidualSumOfSquares;
-        double sigma2 = r2 / (deviance.Criterion == LmmCriterion.Reml ? n - p : n);
-
-        var beta = PlsSolution.FixedEffects(factor, p);
-        var u = PlsSolution.SphericalModes(factor, beta, design.Gram.Layout);
-        var b = PlsSolution.ConditionalModes(factor, map, u);
-        var unscaled = PlsSolution.UnscaledCovariance(factor, p);
-        var vcov = new double[p, p];
-        for (int i = 0; i < p; i++)
-        {
-            for (int j = 0; j < p; j++) vcov[i, j] = sigma2 * unscaled[j * p + i];
-        }
-
-        var display = MixedModelTables.DisplayGroups(terms);
-        var lambdas = Enumerable.Range(0, terms.Count).Select(k => factor.Lambda(k).ToArray()).ToArray();
-        var varcorr = MixedModelTables.VarCorr(terms, display, lambdas, sigma2, residualRow: true);
-        var gram = deviance.Gram;
-        var modes = new TermConditionalModes[terms.Count];
-        Lazy<double[][]> inverseBlocks = new(() =>
-        {
-            var copy = deviance.Clone();
-            copy.EvaluateFull(theta);
-            return [.. Enumerable.Range(0, terms.Count).Select(k => PlsSolution.InverseDiagonalBlocks(copy.Factor, copy.Map, gram.Layout, k))];
-        });
-        for (int k = 0; k < terms.Count; k++)
-        {
-            int term = k;
-            var lam = lambdas[k];
-            int q = terms[k].Q;
-            modes[k] = new TermConditionalModes(terms[k].GroupName, display[k], terms[k].Levels, terms[k].ColumnNames, b[k],
-                () => MixedModelTables.ConditionalVariances(inverseBlocks.Value[term], lam, q, sigma2));
-        }
-
-        var warnings = new List<string>(check.Warnings);
-        if (info.AliasedColumns.Count > 0)
-        {
-            int a = info.AliasedColumns.Count;
-            warnings.Add($"fixed-effect model matrix is rank deficient so dropping {a} column{(a == 1 ? "" : "s")} / coefficient{(a == 1 ? "" : "s")}: {string.Join(", ", info.AliasedColumns)}");
-        }
-        if (optimum.ReturnCode is not (OptimizerReturnCode.Converged or OptimizerReturnCode.RoundingLimited))
-        {
-            warnings.Add($"the optimiser stopped before converging: {optimum.Message}");
-        }
-
-        var parts = new LinearMixedModelFitParts(
-            deviance.Criterion, beta, vcov, theta, thetaNames, Math.Sqrt(sigma2), varcorr, objective, modes, GroupSummaries(info, n),
-            [], [], optimum, check.Singular, warnings, info.Messages, check.Gradient, check.Hessian, r2);
+        var solution = SolveAtOptimum(deviance, optimum, terms, design.Observations, info.AliasedColumns, options);
+        var parts = solution.Parts(GroupSummaries(info, design.Observations), [], [], info.Messages);
         return new LinearMixedModelFit(design, parts);
     }
 

@@ -154,8 +154,31 @@ public static partial class LinearMixedModel
         ArgumentNullException.ThrowIfNull(design);
         ArgumentNullException.ThrowIfNull(deviance);
         ArgumentNullException.ThrowIfNull(optimum);
-        var theta = (double[])optimum.Final.Clone();
         var terms = design.RandomEffects;
+        var solution = SolveAtOptimum(deviance, optimum, terms, design.Observations, design.X.AliasedColumns, options);
+        var (fitted, residuals) = FittedValues(design, solution.FixedEffects, solution.Modes);
+        return new LinearMixedModelFit(design, solution.Parts(MixedModelTables.Groups(terms, design.Observations), fitted, residuals, design.Messages));
+    }
+
+    /// <summary>What a fit needs only the factor at θ̂ for (a design in memory or one known by its sums).</summary>
+    private sealed record OptimumSolution(
+        LmmCriterion Criterion, OptSummary Optimum, double[] Theta, string[] ThetaNames, double Objective, ConvergenceCheck.Result Check,
+        double Sigma2, double PenalizedRss, double[] FixedEffects, double[][] Modes, double[,] Vcov, VarianceComponent[] VarCorr,
+        TermConditionalModes[] TermModes, List<string> Warnings)
+    {
+        public LinearMixedModelFitParts Parts(GroupingSummary[] groups, double[] fitted, double[] residuals, IReadOnlyList<string> messages) =>
+            new(Criterion, FixedEffects, Vcov, Theta, ThetaNames, Math.Sqrt(Sigma2), VarCorr, Objective, TermModes, groups,
+                fitted, residuals, Optimum, Check.Singular, Warnings, messages, Check.Gradient, Check.Hessian, PenalizedRss);
+    }
+
+    /// <summary>
+    /// The final evaluation at θ̂, lme4's convergence checks, σ̂², β̂ and its covariance, the conditional modes (their
+    /// variances on demand), the variance components and the warnings.
+    /// </summary>
+    private static OptimumSolution SolveAtOptimum(ProfiledDeviance deviance, OptSummary optimum, IReadOnlyList<ReTerm> terms, long n,
+        IReadOnlyList<string> aliasedColumns, LinearMixedModelOptions options)
+    {
+        var theta = (double[])optimum.Final.Clone();
         var thetaNames = MixedModelTables.ThetaNames(terms);
         double objective = deviance.Evaluate(theta);
 
@@ -167,14 +190,13 @@ public static partial class LinearMixedModel
 
         var factor = deviance.Factor;
         var map = deviance.Map;
-        int n = design.Observations;
-        int p = design.X.Columns;
+        var gram = deviance.Gram;
+        int p = gram.Layout.FixedEffectCount;
         double r2 = deviance.PenalizedResidualSumOfSquares;
         double sigma2 = r2 / (deviance.Criterion == LmmCriterion.Reml ? n - p : n);
-        double sigma = Math.Sqrt(sigma2);
 
         var beta = PlsSolution.FixedEffects(factor, p);
-        var u = PlsSolution.SphericalModes(factor, beta, deviance.Gram.Layout);
+        var u = PlsSolution.SphericalModes(factor, beta, gram.Layout);
         var b = PlsSolution.ConditionalModes(factor, map, u);
         var unscaled = PlsSolution.UnscaledCovariance(factor, p);
         var vcov = new double[p, p];
@@ -186,8 +208,6 @@ public static partial class LinearMixedModel
         var display = MixedModelTables.DisplayGroups(terms);
         var lambdas = Enumerable.Range(0, terms.Count).Select(k => factor.Lambda(k).ToArray()).ToArray();
         var varcorr = MixedModelTables.VarCorr(terms, display, lambdas, sigma2, residualRow: true);
-        var gram = deviance.Gram;
-        var criterion = deviance.Criterion;
         var modes = new TermConditionalModes[terms.Count];
         Lazy<double[][]> inverseBlocks = new(() =>
         {
@@ -204,22 +224,17 @@ public static partial class LinearMixedModel
                 () => MixedModelTables.ConditionalVariances(inverseBlocks.Value[term], lam, q, sigma2));
         }
 
-        var (fitted, residuals) = FittedValues(design, beta, b);
         var warnings = new List<string>(check.Warnings);
-        if (design.X.AliasedColumns.Count > 0)
+        if (aliasedColumns.Count > 0)
         {
-            int a = design.X.AliasedColumns.Count;
-            warnings.Add($"fixed-effect model matrix is rank deficient so dropping {a} column{(a == 1 ? "" : "s")} / coefficient{(a == 1 ? "" : "s")}: {string.Join(", ", design.X.AliasedColumns)}");
+            int a = aliasedColumns.Count;
+            warnings.Add($"fixed-effect model matrix is rank deficient so dropping {a} column{(a == 1 ? "" : "s")} / coefficient{(a == 1 ? "" : "s")}: {string.Join(", ", aliasedColumns)}");
         }
         if (optimum.ReturnCode is not (OptimizerReturnCode.Converged or OptimizerReturnCode.RoundingLimited))
         {
             warnings.Add($"the optimiser stopped before converging: {optimum.Message}");
         }
-
-        var parts = new LinearMixedModelFitParts(
-            criterion, beta, vcov, theta, thetaNames, sigma, varcorr, objective, modes, MixedModelTables.Groups(terms, n),
-            fitted, residuals, optimum, check.Singular, warnings, design.Messages, check.Gradient, check.Hessian, r2);
-        return new LinearMixedModelFit(design, parts);
+        return new OptimumSolution(deviance.Criterion, optimum, theta, thetaNames, objective, check, sigma2, r2, beta, b, vcov, varcorr, modes, warnings);
     }
 
     private static (double[] Fitted, double[] Residuals) FittedValues(ModelDesign design, double[] beta, double[][] b)
