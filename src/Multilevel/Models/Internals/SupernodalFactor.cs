@@ -452,6 +452,16 @@ internal sealed class SupernodalFactor
         }
     }
 
+    /// <summary>First column, width, number of rows and offset in <see cref="Values"/> of supernode s.</summary>
+    public (int First, int Width, int Rows, int Offset) SupernodeLayout(int s) =>
+        (_first[s], _first[s + 1] - _first[s], _rows[s].Length, _offset[s]);
+
+    /// <summary>New row indices of supernode s (its columns first).</summary>
+    public int[] SupernodeRows(int s) => _rows[s];
+
+    /// <summary>The supernode that owns new column j.</summary>
+    public int OwnerOf(int j) => _owner[j];
+
     /// <summary>Old index of a new one.</summary>
     public int OldIndex(int @new) => _oldOf[@new];
 }
