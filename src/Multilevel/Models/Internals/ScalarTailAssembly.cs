@@ -31,14 +31,13 @@ internal sealed class ScalarTailAssembly
     private readonly int[] _stagingStart;  // per new column j: A's own entries [_stagingStart[j], _stagingStart[j + 1])
     private readonly int[] _stagingPosition;
     private readonly double[] _stagingValue;
-    private readonly int[] _chunkStart;    // column chunks balanced by work, for the worker threads
     private readonly double[] _negF;       // −f_c at the current θ
     private readonly double[] _rowScale;   // λ of each new index's term at the current θ
     private readonly AssemblyJob _job;
 
     private ScalarTailAssembly(SupernodalFactor factor, int[] nodeTerm, double[] diag00, int[] levelStart,
         int[] levelRow, double[] levelValue, int[] columnStart, int[] pairLevel, int[] pairEntry, int[] stagingStart,
-        int[] stagingPosition, double[] stagingValue, int[] chunkStart)
+        int[] stagingPosition, double[] stagingValue)
     {
         _factor = factor;
         _n = factor.Order;
@@ -54,7 +53,6 @@ internal sealed class ScalarTailAssembly
         _stagingStart = stagingStart;
         _stagingPosition = stagingPosition;
         _stagingValue = stagingValue;
-        _chunkStart = chunkStart;
         _negF = new double[diag00.Length];
         _rowScale = new double[_n];
         _job = new AssemblyJob(this);
@@ -128,38 +126,15 @@ internal sealed class ScalarTailAssembly
             }
         }
 
-        // column work: the products into it and its stored rows; chunks of about equal work
-        var work = new double[n];
-        for (int j = 0; j < n; j++)
-        {
-            double wj = 0;
-            for (int q = columnStart[j]; q < columnStart[j + 1]; q++) wj += levelStart[pairLevel[q] + 1] - pairEntry[q];
-            work[j] = wj;
-        }
-        for (int s = 0; s < factor.SupernodeCount; s++)
-        {
-            var (first, width, ld, _) = factor.SupernodeLayout(s);
-            for (int j = 0; j < width; j++) work[first + j] += ld;
-        }
-        double total = work.Sum();
-        int chunks = Math.Clamp((int)(total / 50_000), 1, 16);
-        var bounds = new List<int> { 0 };
-        double acc = 0;
-        for (int j = 0; j < n; j++)
-        {
-            acc += work[j];
-            if (bounds.Count < chunks && acc >= total * bounds.Count / chunks && j + 1 < n) bounds.Add(j + 1);
-        }
-        bounds.Add(n);
         return new ScalarTailAssembly(factor, nodeTerm, diag00, levelStart, node, aValue, columnStart, pairLevel,
-            pairEntry, stagingStart, stagingPosition, stagingValue, [.. bounds]) { ProductCount = products };
+            pairEntry, stagingStart, stagingPosition, stagingValue) { ProductCount = products };
     }
 
     /// <summary>
-    /// Sets λ₀ and the λ of each tail term (<paramref name="termLambda"/>, the last one 1 for [X y]) and assembles
-    /// S into the factor's values; returns Σ_c log(λ₀² d_c + 1) = log|L₀₀|².
+    /// Sets λ₀ and the λ of each tail term (<paramref name="termLambda"/>, the last one 1 for [X y]) for the
+    /// assemblies that follow; returns Σ_c log(λ₀² d_c + 1) = log|L₀₀|².
     /// </summary>
-    public double Assemble(double lambda0, ReadOnlySpan<double> termLambda)
+    public double Prepare(double lambda0, ReadOnlySpan<double> termLambda)
     {
         double l2 = lambda0 * lambda0;
         double logDet = 0;
@@ -171,11 +146,31 @@ internal sealed class ScalarTailAssembly
             logDet += Math.Log(dc);
         }
         for (int j = 0; j < _n; j++) _rowScale[j] = termLambda[_nodeTerm[j]];
-        int chunks = _chunkStart.Length - 1;
-        _job.Next = 0;
-        _job.Items = chunks;
-        WorkerTeam.Run(_job, chunks > 1 ? KernelOptions.DefaultThreads : 1);
         return logDet;
+    }
+
+    /// <summary>
+    /// Assembles S into the factor's values (after <see cref="Prepare"/>) and factors it: the columns of the last
+    /// supernode (the root) are assembled by one worker while the other assembles the remaining columns and factors
+    /// their supernodes; then the root is updated and factored. The factor's operations are those of one
+    /// sequential call, and each column is assembled by one thread: the same bits with any number of threads.
+    /// </summary>
+    /// <returns>−1 on success, else the new column whose pivot failed.</returns>
+    public int AssembleAndFactor()
+    {
+        int root = _factor.SupernodeCount - 1;
+        int rootFirst = _factor.SupernodeLayout(root).First;
+        if (rootFirst == 0)
+        {
+            AssembleColumns(0, _n, _job.Map(0));
+            return _factor.Factor();
+        }
+        _job.Next = 0;
+        _job.Fail = -1;
+        _job.RootFirst = rootFirst;
+        WorkerTeam.Run(_job, KernelOptions.DefaultThreads);
+        if (_job.Fail >= 0) return _job.Fail;
+        return _factor.Factor(root, root + 1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -201,7 +196,7 @@ internal sealed class ScalarTailAssembly
                 int q0 = _columnStart[j], q1 = _columnStart[j + 1];
                 for (int q = q0; q < (SkipProducts ? q0 : q1); q++)
                 {
-                    if (q + Lookahead < q1)
+                    if (Sse.IsSupported && q + Lookahead < q1)
                     {
                         int xa = _pairEntry[q + Lookahead];
                         fixed (Entry* pe = &_entries[xa]) Sse.Prefetch0(pe);
@@ -233,19 +228,30 @@ internal sealed class ScalarTailAssembly
 
     private sealed class AssemblyJob(ScalarTailAssembly owner) : KernelJob
     {
-        public int Items;
         public int Next;
+        public int Fail;
+        public int RootFirst;
         private readonly int[][] _maps = new int[KernelOptions.DefaultThreads][];
+
+        public int[] Map(int worker) => _maps[worker] ??= new int[owner._n];
 
         public override void Execute(int worker)
         {
-            var map = _maps[worker] ??= new int[owner._n];
             while (true)
             {
                 int item = Interlocked.Increment(ref Next) - 1;
-                if (item >= Items) return;
+                if (item >= 2) return;
                 Claimed(worker);
-                owner.AssembleColumns(owner._chunkStart[item], owner._chunkStart[item + 1], map);
+                if (item == 0)
+                {
+                    // item 0: the columns before the root, then their supernodes
+                    owner.AssembleColumns(0, RootFirst, Map(worker));
+                    Fail = owner._factor.Factor(0, owner._factor.SupernodeCount - 1);
+                }
+                else
+                {
+                    owner.AssembleColumns(RootFirst, owner._n, Map(worker));
+                }
             }
         }
     }

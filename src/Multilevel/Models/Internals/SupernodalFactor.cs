@@ -302,12 +302,17 @@ internal sealed class SupernodalFactor
     public void Clear() => Array.Clear(_values);
 
     /// <summary>Factors the assembled matrix in place; −1 on success, else the new column whose pivot failed.</summary>
-    public int Factor()
+    public int Factor() => Factor(0, _rows.Length);
+
+    /// <summary>
+    /// Factors supernodes [<paramref name="from"/>, <paramref name="to"/>) (in order; from 0 first, then the
+    /// rest: the same operations as one call); −1 on success, else the new column whose pivot failed.
+    /// </summary>
+    public int Factor(int from, int to)
     {
-        int count = _rows.Length;
-        Array.Fill(_head, -1);
+        if (from == 0) Array.Fill(_head, -1);
         var values = _values.AsSpan();
-        for (int s = 0; s < count; s++)
+        for (int s = from; s < to; s++)
         {
             var rs = _rows[s];
             int ld = rs.Length;

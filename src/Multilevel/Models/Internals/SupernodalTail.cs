@@ -349,8 +349,8 @@ internal sealed class SupernodalTail
         var ts = _termLambda;
         for (int t = _start; t < _k; t++) ts[t - _start] = lambdaOfTerm(t);
         ts[_k - _start] = 1;
-        double logLeft = _scalar!.Assemble(lambda0, ts);
-        int fail = _factor.Factor();
+        double logLeft = _scalar!.Prepare(lambda0, ts);
+        int fail = _scalar.AssembleAndFactor();
         return (fail, 0.5 * logLeft);
     }
     private void AddStaging(double[] values)
