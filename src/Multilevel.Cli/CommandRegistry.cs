@@ -16,5 +16,8 @@ internal static class CommandRegistry
         yield return HausmanCommand.Create();
         yield return CompareCommand.Create();
         yield return SimulateCommand.Create();
+        yield return PoolingCommand.Create();
+        yield return ReportCommand.Create();
+        yield return PlotCommand.Create();
     }
 }

@@ -3,23 +3,31 @@ namespace Multilevel.Cli;
 /// <summary>Writes an error to stderr in one place and returns the exit code it maps to.</summary>
 public static class ErrorReporter
 {
-    /// <summary>Reports the exception and returns its exit code.</summary>
-    public static int Report(Exception ex)
+    /// <summary>Reports the exception on stderr and returns its exit code.</summary>
+    public static int Report(Exception ex) => Report(ex, Console.Error);
+
+    /// <summary>Reports the exception on <paramref name="error"/> and returns its exit code: 2 for usage errors, 130 for
+    /// Ctrl+C, 1 for everything else (the data or the model cannot be fitted, or an internal error).</summary>
+    public static int Report(Exception ex, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(ex);
+        ArgumentNullException.ThrowIfNull(error);
         switch (ex)
         {
             case UsageException usage:
-                Console.Error.WriteLine($"mlm: {usage.Message}");
+                error.WriteLine($"mlm: {usage.Message}");
                 return CliApp.Usage;
             case OperationCanceledException:
-                Console.Error.WriteLine("mlm: cancelled.");
-                return 130;
+                error.WriteLine("mlm: cancelled (Ctrl+C) before the command finished; no report or file was written.");
+                return CliApp.Cancelled;
             case MultilevelException known:
-                Console.Error.WriteLine($"mlm: {known.Message}");
+                error.WriteLine($"mlm: {known.Message}");
                 return known is IUsageError ? CliApp.Usage : CliApp.ModelProblem;
+            case IOException or UnauthorizedAccessException:
+                error.WriteLine($"mlm: {ex.Message}");
+                return CliApp.ModelProblem;
             default:
-                Console.Error.WriteLine($"mlm: internal error: {ex}");
+                error.WriteLine($"mlm: internal error: {ex}");
                 return CliApp.ModelProblem;
         }
     }

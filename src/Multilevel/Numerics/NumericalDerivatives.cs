@@ -121,6 +121,32 @@ public static class NumericalDerivatives
         CancellationToken cancellationToken = default)
         => Estimate(f, x, options, lower, upper, value, hessian: true, cancellationToken);
 
+    /// <summary>
+    /// Value, gradient and Hessian of f at <paramref name="x"/>, with the evaluations handed over as one batch:
+    /// <paramref name="evaluateAll"/> receives every point the differences need, in the order the one-at-a-time
+    /// overload would visit them, and returns f at each (index for index). A caller can spread them over cores —
+    /// GLMM standard errors take 2n² + 1 evaluations of a deviance that is expensive to evaluate.
+    /// </summary>
+    /// <param name="evaluateAll">f at each point (fresh arrays the callee may keep).</param>
+    /// <param name="x">Where to differentiate; must lie within the bounds.</param>
+    /// <param name="options">Method and step; <c>default</c> means lme4's deriv12 settings.</param>
+    /// <param name="lower">Lower bounds (null or −∞ for none).</param>
+    /// <param name="upper">Upper bounds (null or +∞ for none).</param>
+    /// <param name="value">f(x) if already known; otherwise x is evaluated first, in a batch of its own.</param>
+    /// <param name="cancellationToken">Checked before each batch.</param>
+    public static DerivativeEstimate GradientAndHessianInBatch(
+        Func<IReadOnlyList<double[]>, double[]> evaluateAll,
+        double[] x,
+        DifferenceOptions options = default,
+        double[]? lower = null,
+        double[]? upper = null,
+        double? value = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(evaluateAll);
+        return Estimate(evaluateAll, x, options, lower, upper, value, hessian: true, cancellationToken);
+    }
+
     // A one-dimensional difference formula: offsets (multiples of h) and weights.
     private readonly record struct Stencil(int[] Offsets, double[] Weights);
 
@@ -149,6 +175,28 @@ public static class NumericalDerivatives
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(f);
+        return Estimate(
+            points =>
+            {
+                var values = new double[points.Count];
+                for (int k = 0; k < values.Length; k++) values[k] = Call(f, points[k], cancellationToken);
+                return values;
+            },
+            x, options, lower, upper, value, hessian, cancellationToken);
+    }
+
+    // Two passes over the difference formulas: the first collects the points they need (each once), the batch
+    // evaluates them, the second combines the values.
+    private static DerivativeEstimate Estimate(
+        Func<IReadOnlyList<double[]>, double[]> evaluateAll,
+        double[] x,
+        DifferenceOptions options,
+        double[]? lower,
+        double[]? upper,
+        double? value,
+        bool hessian,
+        CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(x);
         if (options == default) options = new DifferenceOptions();
         int n = x.Length;
@@ -203,6 +251,9 @@ public static class NumericalDerivatives
         }
 
         var cache = new Dictionary<(int Level, int I, int A, int J, int B), double>();
+        var planned = new List<(int Level, int I, int A, int J, int B)>();
+        var points = new List<double[]>();
+        bool planning = true;
         int evaluations = 0;
         double fx;
         if (value is double known)
@@ -211,7 +262,7 @@ public static class NumericalDerivatives
         }
         else
         {
-            fx = Call(f, x, cancellationToken);
+            fx = Batch(evaluateAll, [(double[])x.Clone()], cancellationToken)[0];
             evaluations++;
         }
 
@@ -233,6 +284,8 @@ public static class NumericalDerivatives
             }
             var key = (level, i, a, j, b);
             if (cache.TryGetValue(key, out double v)) return v;
+            if (!planning) throw new InvalidOperationException("a difference formula asked for a point it did not plan");
+            cache[key] = double.NaN;
             double scale = Math.Pow(options.RichardsonRatio, -level);
             var point = (double[])x.Clone();
             point[i] = x[i] + a * h[i] * scale;
@@ -248,69 +301,79 @@ public static class NumericalDerivatives
                 point[i] = Math.Min(point[i], upper[i]);
                 if (j >= 0) point[j] = Math.Min(point[j], upper[j]);
             }
-            v = Call(f, point, cancellationToken);
-            evaluations++;
-            cache[key] = v;
-            return v;
+            planned.Add(key);
+            points.Add(point);
+            return double.NaN;
         }
 
         Stencil First(int i) => side[i] switch { Side.Central => CentralFirst, Side.Forward => ForwardFirst, _ => BackwardFirst };
         Stencil Second(int i) => side[i] switch { Side.Central => CentralSecond, Side.Forward => ForwardSecond, _ => BackwardSecond };
 
-        var gradient = new double[n];
-        var estimates = new double[levels];
-        for (int i = 0; i < n; i++)
+        (double[] Gradient, double[] Hessian) Combine()
         {
-            var st = First(i);
-            for (int level = 0; level < levels; level++)
-            {
-                double hl = h[i] * Math.Pow(options.RichardsonRatio, -level);
-                double s = 0;
-                for (int k = 0; k < st.Offsets.Length; k++) s += st.Weights[k] * At(level, i, st.Offsets[k], -1, 0);
-                estimates[level] = s / hl;
-            }
-            gradient[i] = Extrapolate(estimates, options.RichardsonRatio, side[i] == Side.Central);
-        }
-
-        double[] hess = [];
-        if (hessian)
-        {
-            hess = new double[n * n];
+            var gradient = new double[n];
+            var estimates = new double[levels];
             for (int i = 0; i < n; i++)
             {
-                var st = Second(i);
+                var st = First(i);
                 for (int level = 0; level < levels; level++)
                 {
                     double hl = h[i] * Math.Pow(options.RichardsonRatio, -level);
                     double s = 0;
                     for (int k = 0; k < st.Offsets.Length; k++) s += st.Weights[k] * At(level, i, st.Offsets[k], -1, 0);
-                    estimates[level] = s / (hl * hl);
+                    estimates[level] = s / hl;
                 }
-                hess[i * n + i] = Extrapolate(estimates, options.RichardsonRatio, side[i] == Side.Central);
-                for (int j = i + 1; j < n; j++)
+                gradient[i] = Extrapolate(estimates, options.RichardsonRatio, side[i] == Side.Central);
+            }
+
+            double[] hess = [];
+            if (hessian)
+            {
+                hess = new double[n * n];
+                for (int i = 0; i < n; i++)
                 {
-                    var si = First(i);
-                    var sj = First(j);
+                    var st = Second(i);
                     for (int level = 0; level < levels; level++)
                     {
-                        double scale = Math.Pow(options.RichardsonRatio, -level);
+                        double hl = h[i] * Math.Pow(options.RichardsonRatio, -level);
                         double s = 0;
-                        for (int a = 0; a < si.Offsets.Length; a++)
-                        {
-                            for (int b = 0; b < sj.Offsets.Length; b++)
-                            {
-                                s += si.Weights[a] * sj.Weights[b] * At(level, i, si.Offsets[a], j, sj.Offsets[b]);
-                            }
-                        }
-                        estimates[level] = s / (h[i] * scale * h[j] * scale);
+                        for (int k = 0; k < st.Offsets.Length; k++) s += st.Weights[k] * At(level, i, st.Offsets[k], -1, 0);
+                        estimates[level] = s / (hl * hl);
                     }
-                    double hij = Extrapolate(estimates, options.RichardsonRatio, side[i] == Side.Central && side[j] == Side.Central);
-                    hess[j * n + i] = hij;
-                    hess[i * n + j] = hij;
+                    hess[i * n + i] = Extrapolate(estimates, options.RichardsonRatio, side[i] == Side.Central);
+                    for (int j = i + 1; j < n; j++)
+                    {
+                        var si = First(i);
+                        var sj = First(j);
+                        for (int level = 0; level < levels; level++)
+                        {
+                            double scale = Math.Pow(options.RichardsonRatio, -level);
+                            double s = 0;
+                            for (int a = 0; a < si.Offsets.Length; a++)
+                            {
+                                for (int b = 0; b < sj.Offsets.Length; b++)
+                                {
+                                    s += si.Weights[a] * sj.Weights[b] * At(level, i, si.Offsets[a], j, sj.Offsets[b]);
+                                }
+                            }
+                            estimates[level] = s / (h[i] * scale * h[j] * scale);
+                        }
+                        double hij = Extrapolate(estimates, options.RichardsonRatio, side[i] == Side.Central && side[j] == Side.Central);
+                        hess[j * n + i] = hij;
+                        hess[i * n + j] = hij;
+                    }
                 }
             }
+            return (gradient, hess);
         }
-        return new DerivativeEstimate(fx, gradient, hess, evaluations);
+
+        Combine();
+        var values = Batch(evaluateAll, points, cancellationToken);
+        for (int k = 0; k < planned.Count; k++) cache[planned[k]] = values[k];
+        evaluations += planned.Count;
+        planning = false;
+        var (grad, hes) = Combine();
+        return new DerivativeEstimate(fx, grad, hes, evaluations);
     }
 
     /// <summary>
@@ -329,6 +392,17 @@ public static class NumericalDerivatives
             for (int r = 0; r < levels - stage; r++) a[r] = (factor * a[r + 1] - a[r]) / (factor - 1);
         }
         return a[0];
+    }
+
+    private static double[] Batch(Func<IReadOnlyList<double[]>, double[]> evaluateAll, List<double[]> points, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var values = evaluateAll(points);
+        if (values is null || values.Length != points.Count)
+        {
+            throw new InvalidOperationException($"the batch evaluation returned {values?.Length ?? 0} values for {points.Count} points");
+        }
+        return values;
     }
 
     private static double Call(Func<double[], double> f, double[] point, CancellationToken cancellationToken)

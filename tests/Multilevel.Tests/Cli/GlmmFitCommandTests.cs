@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Multilevel.Cli;
 using Multilevel.Tests.Data;
 using Multilevel.Tests.Design;
 using Xunit;
+using CliRunner = Multilevel.Tests.Cli.Cli;
 
 namespace Multilevel.Tests.Cli;
 
@@ -16,24 +16,7 @@ public class GlmmFitCommandTests
 {
     private static string Voters => FixtureData.DataPath("voters.csv");
 
-    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        using var outWriter = new StringWriter();
-        using var errWriter = new StringWriter();
-        Console.SetOut(outWriter);
-        Console.SetError(errWriter);
-        try
-        {
-            int exit = await CliApp.RunAsync(args);
-            return (exit, outWriter.ToString(), errWriter.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
+    private static Task<CliRunner.Result> Run(params string[] args) => CliRunner.Run(args);
 
     [Theory]
     [InlineData("vote ~ income + (1|state)")]

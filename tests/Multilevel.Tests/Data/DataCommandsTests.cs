@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Multilevel.Cli;
 using Xunit;
 using static Multilevel.Tests.Data.DataFixtures;
+using CliRunner = Multilevel.Tests.Cli.Cli;
 
 namespace Multilevel.Tests.Data;
 
@@ -9,24 +9,7 @@ namespace Multilevel.Tests.Data;
 [Collection(SerialCollection.Name)]
 public class DataCommandsTests
 {
-    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        using var outWriter = new StringWriter();
-        using var errWriter = new StringWriter();
-        Console.SetOut(outWriter);
-        Console.SetError(errWriter);
-        try
-        {
-            int exit = await CliApp.RunAsync(args);
-            return (exit, outWriter.ToString(), errWriter.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
+    private static Task<CliRunner.Result> Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public async Task Describe_hsb_prints_the_tutorial_table()

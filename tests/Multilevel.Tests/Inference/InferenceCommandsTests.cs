@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Multilevel.Cli;
 using Multilevel.Tests.Data;
 using Multilevel.Tests.Models.Lmm;
 using Xunit;
+using CliRunner = Multilevel.Tests.Cli.Cli;
 
 namespace Multilevel.Tests.Inference;
 
@@ -10,24 +10,7 @@ namespace Multilevel.Tests.Inference;
 [Collection(SerialCollection.Name)]
 public class InferenceCommandsTests
 {
-    internal static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        using var outWriter = new StringWriter();
-        using var errWriter = new StringWriter();
-        Console.SetOut(outWriter);
-        Console.SetError(errWriter);
-        try
-        {
-            int exit = await CliApp.RunAsync(args);
-            return (exit, outWriter.ToString(), errWriter.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
+    internal static Task<CliRunner.Result> Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public async Task CompareJsonMatchesTheLrtReference()

@@ -201,4 +201,32 @@ public class NumericalDerivativesTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => NumericalDerivatives.Gradient(G, [0.3, -0.7, 1.2], lower: [0.3, -1, -1], upper: [0.3, 1, 2]));
         Assert.Throws<ArgumentOutOfRangeException>(() => NumericalDerivatives.Gradient(G, [0.3, -0.7, 1.2], new DifferenceOptions(Step: -1)));
     }
+
+    [Fact]
+    public void BatchEvaluationVisitsTheSamePointsAndGivesTheSameDerivatives()
+    {
+        double[] x = [0.3, -0.7, 1.1];
+        var visited = new List<double[]>();
+        var oneByOne = NumericalDerivatives.GradientAndHessian(v => { visited.Add(v); return G(v); }, x);
+        var batches = new List<int>();
+        var batched = NumericalDerivatives.GradientAndHessianInBatch(points => { batches.Add(points.Count); return [.. points.Select(G)]; }, x);
+        Assert.Equal([1, 2 * 3 * 3], batches);              // f(x) on its own, then the 2n² points of central differences
+        Assert.Equal(visited.Count, batches.Sum());
+        Assert.Equal(oneByOne.Evaluations, batched.Evaluations);
+        Assert.Equal(oneByOne.Gradient, batched.Gradient);
+        Assert.Equal(oneByOne.Hessian, batched.Hessian);
+        var h = GHessian(x);
+        for (int i = 0; i < 3; i++)
+        {
+            for (int j = 0; j < 3; j++) Assert.Equal(h[i, j], batched.HessianAt(i, j), 1e-6);
+        }
+    }
+
+    [Fact]
+    public void BatchMustReturnOneValuePerPoint()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            NumericalDerivatives.GradientAndHessianInBatch(points => new double[points.Count - 1], [1.0, 2.0], value: 0));
+        Assert.Contains("returned", e.Message, StringComparison.Ordinal);
+    }
 }

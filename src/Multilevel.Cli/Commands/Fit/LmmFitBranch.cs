@@ -38,8 +38,10 @@ internal sealed class LmmFitBranch : IFitBranch
         ArgumentNullException.ThrowIfNull(request);
         string style = request.Style ?? "lme4";
         if (style is not ("lme4" or "statsmodels")) throw new UsageException($"--style '{style}': use lme4 or statsmodels");
+        using var progress = Infrastructure.ProgressDisplay.Start(request.Formula);
         var options = new LinearMixedModelOptions
         {
+            Progress = progress,
             Criterion = request.MaximumLikelihood ? LmmCriterion.MaximumLikelihood : LmmCriterion.Reml,
             Design = new DesignOptions { Weights = request.Weights },
             CancellationToken = cancellationToken,

@@ -275,19 +275,10 @@ public static class GeneralizedLinearMixedModel
                 var x = new double[nTheta + p];
                 theta.CopyTo(x, 0);
                 beta.CopyTo(x, nTheta);
-                double F(double[] v)
-                {
-                    try
-                    {
-                        return deviance.Evaluate(v.AsSpan(0, nTheta), v.AsSpan(nTheta), nagq);
-                    }
-                    catch (PirlsException)
-                    {
-                        return double.NaN;
-                    }
-                }
-                // lme4's deriv12: central differences with step 1e-4, no bounds (θ may step below 0: Λ(−θ) gives the same deviance)
-                var derivatives = NumericalDerivatives.GradientAndHessian(F, x, DifferenceOptions.Lme4, value: objective, cancellationToken: ct);
+                // lme4's deriv12: central differences with step 1e-4, no bounds (θ may step below 0: Λ(−θ) gives the same deviance);
+                // the 2n² points are evaluated in parallel (HessianPoints)
+                var derivatives = NumericalDerivatives.GradientAndHessianInBatch(
+                    points => HessianPoints(deviance, points, x, nTheta, nagq, options.MaxDegreeOfParallelism, ct), x, DifferenceOptions.Lme4, value: objective, cancellationToken: ct);
                 gradient = derivatives.Gradient;
                 hessian = new double[x.Length, x.Length];
                 for (int i = 0; i < x.Length; i++)
@@ -380,6 +371,47 @@ public static class GeneralizedLinearMixedModel
     }
 
     // ---------------- helpers ----------------
+
+    /// <summary>Chunks of the Hessian's points: a fixed number, so that the values do not depend on the number of cores.</summary>
+    private const int HessianChunks = 4;
+
+    /// <summary>
+    /// The deviance at each point of the finite-difference Hessian, in <see cref="HessianChunks"/> contiguous chunks run in
+    /// parallel, each by its own copy of the deviance function whose PIRLS starts from the modes at the estimates
+    /// <paramref name="x"/> and then from the previous point of its chunk (the same values for any number of threads).
+    /// A point where PIRLS fails gives NaN, as lme4's.
+    /// </summary>
+    private static double[] HessianPoints(GlmmDeviance deviance, IReadOnlyList<double[]> points, double[] x, int nTheta, int nagq, int maxThreads, CancellationToken ct)
+    {
+        var values = new double[points.Count];
+        int chunk = (points.Count + HessianChunks - 1) / HessianChunks;
+        var copies = new GlmmDeviance[HessianChunks];
+        var parallel = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = maxThreads > 0 ? maxThreads : Environment.ProcessorCount };
+        Parallel.For(0, HessianChunks, parallel, c =>
+        {
+            var copy = copies[c] = deviance.Clone();
+            Evaluate(copy, x);
+            for (int k = c * chunk; k < Math.Min(points.Count, (c + 1) * chunk); k++)
+            {
+                ct.ThrowIfCancellationRequested();
+                values[k] = Evaluate(copy, points[k]);
+            }
+        });
+        foreach (var copy in copies) deviance.AddWorkOf(copy);
+        return values;
+
+        double Evaluate(GlmmDeviance d, double[] v)
+        {
+            try
+            {
+                return d.Evaluate(v.AsSpan(0, nTheta), v.AsSpan(nTheta), nagq);
+            }
+            catch (PirlsException)
+            {
+                return double.NaN;
+            }
+        }
+    }
 
     /// <summary>2 [H⁻¹]_ββ, symmetrised (lme4's calc.vcov.hess); null when not finite or not positive definite.</summary>
     private static double[,]? HessianCovariance(double[,] hessian, int nTheta, int p)

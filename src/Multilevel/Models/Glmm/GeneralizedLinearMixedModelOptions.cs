@@ -56,6 +56,12 @@ public readonly record struct GeneralizedLinearMixedModelOptions
     /// </summary>
     public bool SkipHessian { get; init; }
 
+    /// <summary>
+    /// Threads for the finite-difference Hessian's evaluations (0: all cores). The values do not depend on it: the points
+    /// are split into a fixed number of chunks whatever the number of threads.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; }
+
     /// <summary>What to do when the fixed effects separate the outcomes (their estimates would be infinite). Default: stop with an error.</summary>
     public SeparationAction Separation { get; init; }
 

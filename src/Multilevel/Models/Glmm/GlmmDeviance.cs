@@ -76,14 +76,25 @@ public sealed class GlmmDeviance
     /// <summary>Notes from setting up (starting values, separation warnings).</summary>
     public IReadOnlyList<string> Notes { get; }
 
-    /// <summary>Number of evaluations so far.</summary>
+    /// <summary>Number of evaluations so far (including those of copies whose work was added, as the Hessian's).</summary>
     public int Evaluations { get; private set; }
 
     /// <summary>PIRLS iterations so far (over all evaluations).</summary>
-    public int PirlsIterations => (_fast?.TotalIterations ?? 0) + (_modes?.TotalIterations ?? 0);
+    public int PirlsIterations => (_fast?.TotalIterations ?? 0) + (_modes?.TotalIterations ?? 0) + _otherIterations;
 
     /// <summary>PIRLS step halvings so far.</summary>
-    public int PirlsHalvings => (_fast?.TotalHalvings ?? 0) + (_modes?.TotalHalvings ?? 0);
+    public int PirlsHalvings => (_fast?.TotalHalvings ?? 0) + (_modes?.TotalHalvings ?? 0) + _otherHalvings;
+
+    private int _otherIterations;
+    private int _otherHalvings;
+
+    /// <summary>Counts the evaluations and PIRLS work of <paramref name="copy"/> (a <see cref="Clone"/> used on another thread) as this one's.</summary>
+    internal void AddWorkOf(GlmmDeviance copy)
+    {
+        Evaluations += copy.Evaluations;
+        _otherIterations += copy.PirlsIterations;
+        _otherHalvings += copy.PirlsHalvings;
+    }
 
     internal GlmmRows Rows => _rows;
 

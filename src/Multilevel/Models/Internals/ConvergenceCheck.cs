@@ -1,5 +1,3 @@
-using MathNet.Numerics.LinearAlgebra;
-
 namespace Multilevel.Models.Internals;
 
 /// <summary>
@@ -15,19 +13,8 @@ internal static class ConvergenceCheck
     public static Result Run(ProfiledDeviance deviance, double[] theta, double objective, string[] thetaLabels, in LinearMixedModelOptions options)
     {
         var warnings = new List<string>();
-        var diagonal = deviance.DiagonalElements;
-        double singularTol = options.SingularTol;
-        var boundary = new List<int>();
-        for (int i = 0; i < theta.Length; i++)
-        {
-            if (diagonal[i] && theta[i] < singularTol) boundary.Add(i);
-        }
-        bool singular = boundary.Count > 0;
-        if (singular)
-        {
-            warnings.Add("boundary (singular) fit: " + string.Join(", ", boundary.Select(i => $"θ[{i + 1}] ({thetaLabels[i]}) = {theta[i]:G4}")) +
-                $" below {singularTol:G}: a random-effects variance is (nearly) zero or a correlation (nearly) ±1 (lme4's isSingular)");
-        }
+        var boundary = OptimumChecks.Boundary(theta, deviance.DiagonalElements, thetaLabels, options.SingularTol, warnings);
+        bool singular = boundary.Length > 0;
         if (options.SkipConvergenceCheck) return new Result(singular, warnings, null, null, 0);
 
         var free = Enumerable.Range(0, theta.Length).Where(i => !boundary.Contains(i)).ToArray();
@@ -41,64 +28,7 @@ internal static class ConvergenceCheck
             return new Result(singular, warnings, g, h, evaluations);
         }
 
-        var hm = Matrix<double>.Build.DenseOfArray(h);
-        var chol = TryCholesky(hm);
-        if (chol is null)
-        {
-            warnings.Add("unable to evaluate the scaled gradient: the Hessian of the objective at the optimum is not positive definite");
-        }
-        else
-        {
-            // lme4: solve(chol(H), g) with R's upper factor U (H = UᵀU): U⁻¹ g = L⁻ᵀ g
-            var scaled = chol.Factor.Transpose().Solve(Vector<double>.Build.DenseOfArray(g));
-            double worst = 0;
-            int component = -1;
-            for (int i = 0; i < g.Length; i++)
-            {
-                double m = Math.Min(Math.Abs(scaled[i]), Math.Abs(g[i]));
-                if (m > worst)
-                {
-                    worst = m;
-                    component = i;
-                }
-            }
-            double tol = options.GradientTol;
-            if (worst > tol)
-            {
-                int c = free[component];
-                warnings.Add($"Model failed to converge with max|grad| = {worst:G6} (tol = {tol:G}, component {c + 1}: {thetaLabels[c]})");
-            }
-        }
-
-        double htol = options.HessianTol;
-        var eigen = hm.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric).EigenValues.Select(e => e.Real).ToArray();
-        int negative = eigen.Count(e => e < -htol);
-        if (negative > 0)
-        {
-            warnings.Add($"Model failed to converge: degenerate Hessian with {negative} negative eigenvalue{(negative == 1 ? "" : "s")}");
-        }
-        else if (eigen.Any(e => Math.Abs(e) < htol) || chol is null)
-        {
-            warnings.Add("Hessian is numerically singular: parameters are not uniquely determined");
-        }
-        else
-        {
-            double max = eigen.Max(), min = eigen.Min();
-            if (max * htol > 1) warnings.Add("Model is nearly unidentifiable: very large eigenvalue - rescale variables?");
-            if (min / max < htol) warnings.Add("Model is nearly unidentifiable: large eigenvalue ratio - rescale variables?");
-        }
+        OptimumChecks.GradientAndHessian(g, h, free, thetaLabels, options.GradientTol, options.HessianTol, "objective", warnings);
         return new Result(singular, warnings, g, h, evaluations);
-    }
-
-    private static MathNet.Numerics.LinearAlgebra.Factorization.Cholesky<double>? TryCholesky(Matrix<double> h)
-    {
-        try
-        {
-            return h.Cholesky();
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
     }
 }

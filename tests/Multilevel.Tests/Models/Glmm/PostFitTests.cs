@@ -160,4 +160,20 @@ public class PostFitTests
             Assert.True(Math.Abs(agq - 183.966738) < 0.07);
         }
     }
+
+    [Fact]
+    public void HessianDoesNotDependOnTheNumberOfThreads()
+    {
+        // the Hessian's points run in parallel in a fixed number of chunks: one thread and all cores give the same bits
+        var design = GlmmDesigns.Cbpp();
+        var one = GeneralizedLinearMixedModel.Fit(design, GlmFamily.Binomial, new GeneralizedLinearMixedModelOptions { MaxDegreeOfParallelism = 1 });
+        var all = GeneralizedLinearMixedModel.Fit(design, GlmFamily.Binomial, new GeneralizedLinearMixedModelOptions { MaxDegreeOfParallelism = 4 });
+        Assert.NotNull(one.Hessian);
+        Assert.Equal(one.StandardErrors, all.StandardErrors);
+        Assert.Equal(one.Evaluations, all.Evaluations);
+        for (int i = 0; i < one.Hessian!.GetLength(0); i++)
+        {
+            for (int j = 0; j < one.Hessian.GetLength(1); j++) Assert.Equal(one.Hessian[i, j], all.Hessian![i, j]);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using Multilevel.Design;
 using Multilevel.Models.Glm;
@@ -92,7 +93,6 @@ internal sealed class GlmmRows
         {
             // the saturated part sᵢ of devᵢ/(2wᵢ): y log y + (1 − y) log(1 − y) (binomial), y log y − y (Poisson)
             _saturated = new double[n];
-            _scratch = new double[n];
             for (int i = 0; i < n; i++)
             {
                 double v = Y[i];
@@ -157,7 +157,9 @@ internal sealed class GlmmRows
                 // mu holds e^η, muEta holds 1 + e^η, then log(1 + e^η) in muEta temporarily
                 TensorPrimitives.Exp(eta, mu);
                 TensorPrimitives.Add(mu, 1.0, muEta);
-                var log1p = _scratch.AsSpan(0, n);
+                // scratch from the pool: copies of a deviance function evaluate on several threads at once
+                var rented = ArrayPool<double>.Shared.Rent(n);
+                var log1p = rented.AsSpan(0, n);
                 TensorPrimitives.Log(muEta, log1p);
                 double s = 0;
                 for (int i = 0; i < n; i++)
@@ -178,6 +180,7 @@ internal sealed class GlmmRows
                     muEta[i] = t / (opt * opt);
                     if (w > 0) s += 2 * w * (_saturated[i] + log1p[i] - y[i] * e);
                 }
+                ArrayPool<double>.Shared.Return(rented);
                 return s;
             }
             case Kind.PoissonLog:
@@ -255,5 +258,4 @@ internal sealed class GlmmRows
 
     private readonly Kind _kind;
     private readonly double[] _saturated = [];
-    private readonly double[] _scratch = [];
 }
