@@ -31,4 +31,27 @@ fi
 if [ -x "$chromium" ]; then export MLM_REQUIRE_BROWSER=1; fi
 export MLM_ARTIFACTS_DIR="${MLM_ARTIFACTS_DIR:-$root/TestResults/browser}"
 
+# The scale tests (tests/Multilevel.Tests/Scale) fit models from sums computed inside PostgreSQL and a two-shard
+# ClickHouse cluster. tests/servers/db-servers.sh installs Debian's postgresql and clickhouse-server when they are
+# missing and we may (root, or password-less sudo), starts PostgreSQL and two ClickHouse servers on 127.0.0.1 with their
+# data in a temporary folder, loads hsb and insteval (split across the shards behind Distributed tables), and stops
+# them when this script ends. Where they cannot start, those tests skip and say why; in CI (CI=true, as root) they
+# must run: a server that cannot start fails them. MLM_SKIP_SERVERS=1 leaves the servers out.
+if [ "${CI:-}" = "true" ] && [ "$(id -u)" = 0 ]; then export MLM_REQUIRE_SERVERS=1; fi
+if [ "${MLM_SKIP_SERVERS:-}" != 1 ]; then
+  servers_dir="$(mktemp -d "${TMPDIR:-/tmp}/mlm-servers.XXXXXX")"
+  trap 'rc=$?; "$root/tests/servers/db-servers.sh" stop "$servers_dir" || true; exit $rc' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  servers_start=$SECONDS
+  if tests/servers/db-servers.sh install && tests/servers/db-servers.sh start "$servers_dir" >/dev/null; then
+    # shellcheck disable=SC1091
+    source "$servers_dir/env"
+    echo "test.sh: PostgreSQL and two ClickHouse servers started and loaded in $(( SECONDS - servers_start )) s" >&2
+  else
+    echo "test.sh: the database servers could not start (see above): the tests that need them will be skipped" \
+         "(or fail, in CI)" >&2
+  fi
+fi
+
 dotnet test Multilevel.slnx -c Release --nologo "$@"

@@ -9,6 +9,7 @@ var suites = new Dictionary<string, Action<string[]>>
     ["kernels"] = Multilevel.Bench.KernelBench.Run,
     ["lmm"] = Multilevel.Bench.Lmm.LmmBench.Run,
     ["micro"] = _ => Multilevel.Bench.MicroKernelBench.Run(),
+    ["scale"] = Multilevel.Bench.Scale.ScaleBench.Run,
 };
 if (args.Length > 0 && suites.TryGetValue(args[0], out var run)) run(args[1..]);
 else System.Console.WriteLine($"usage: Multilevel.Bench <{string.Join("|", suites.Keys)}> [options]");

@@ -13,6 +13,7 @@ internal static class FitCommand
     /// <summary>The kinds of model, most specific first. One line per branch.</summary>
     private static readonly IFitBranch[] Branches =
     [
+        new SumsFitBranch(),
         new LmmFitBranch(),
         new PoolingFitBranch(),
         new GlmmFitBranch(), // after PoolingFitBranch, which adds the --family and --link it shares
@@ -44,7 +45,8 @@ internal static class FitCommand
             var terms = FormulaTerms.Parse(text);
             string? styleValue = parse.GetValue(style);
             if (styleValue is not null and not ("lme4" or "statsmodels")) throw new UsageException($"--style '{styleValue}': use lme4 or statsmodels");
-            var frame = data.Load(parse);
+            // a database URL or --stream: the rows stay where they are (SumsFitBranch)
+            var frame = SumsFitBranch.ReadsSums(parse, parse.GetValue(data.Data)!) ? new Multilevel.Data.Frame([]) : data.Load(parse);
             var request = new FitRequest(parse, parse.GetValue(data.Data)!, frame, text, terms, parse.GetValue(json), styleValue, parse.GetValue(ml), parse.GetValue(weights));
             foreach (var branch in Branches)
             {

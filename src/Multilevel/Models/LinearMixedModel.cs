@@ -12,7 +12,7 @@ namespace Multilevel.Models;
 /// <see cref="CreateDeviance"/> (design → deviance function of θ), <see cref="Optimize"/> and
 /// <see cref="CreateFit"/>.
 /// </summary>
-public static class LinearMixedModel
+public static partial class LinearMixedModel
 {
     /// <summary>
     /// Fits <paramref name="formula"/> (lme4 syntax, e.g. <c>Reaction ~ Days + (Days | Subject)</c>) to

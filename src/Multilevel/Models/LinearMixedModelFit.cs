@@ -15,15 +15,32 @@ public sealed class LinearMixedModelFit : Internals.IFittedMixedModel
     private DesignOptions _designOptions = DesignOptions.Default;
 
     internal LinearMixedModelFit(ModelDesign design, LinearMixedModelFitParts parts)
+        : this(parts, design.FormulaText, design.Response.Name, design.Observations, design.RowsInData, design.X.ColumnNames, design.X.AliasedColumns)
     {
-        Design = design;
-        Formula = design.FormulaText;
+        _design = design;
+    }
+
+    /// <summary>A fit from sums (<see cref="GramDesign"/> without rows): fitted values and residuals are not available.</summary>
+    internal LinearMixedModelFit(GramDesign gram, LinearMixedModelFitParts parts)
+        : this(parts, gram.FormulaText, gram.Info.ResponseName, checked((int)gram.Observations), checked((int)gram.RowsInData),
+               gram.Info.FixedEffectNames, gram.Info.AliasedColumns)
+    {
+        _design = gram.Design;
+        _weightedSums = gram.Info.HasWeights;
+        DataSource = gram.Info.Source;
+        SourceStatistics = gram.Info.Statistics;
+    }
+
+    private LinearMixedModelFit(LinearMixedModelFitParts parts, string formula, string responseName, int observations, int rowsInData,
+        IReadOnlyList<string> fixedEffectNames, IReadOnlyList<string> aliasedColumns)
+    {
+        Formula = formula;
         Criterion = parts.Criterion;
-        ResponseName = design.Response.Name;
-        Observations = design.Observations;
-        RowsInData = design.RowsInData;
-        FixedEffectNames = design.X.ColumnNames;
-        AliasedColumns = design.X.AliasedColumns;
+        ResponseName = responseName;
+        Observations = observations;
+        RowsInData = rowsInData;
+        FixedEffectNames = fixedEffectNames;
+        AliasedColumns = aliasedColumns;
         FixedEffects = parts.FixedEffects;
         Vcov = parts.Vcov;
         StandardErrors = [.. Enumerable.Range(0, parts.FixedEffects.Length).Select(i => Math.Sqrt(parts.Vcov[i, i]))];
@@ -34,8 +51,8 @@ public sealed class LinearMixedModelFit : Internals.IFittedMixedModel
         Objective = parts.Objective;
         ConditionalModes = parts.ConditionalModes;
         Groups = parts.Groups;
-        Fitted = parts.Fitted;
-        Residuals = parts.Residuals;
+        _fitted = parts.Fitted;
+        _residuals = parts.Residuals;
         OptSummary = parts.OptSummary;
         IsSingular = parts.IsSingular;
         Warnings = parts.Warnings;
@@ -44,6 +61,28 @@ public sealed class LinearMixedModelFit : Internals.IFittedMixedModel
         Hessian = parts.Hessian;
         PenalizedResidualSumOfSquares = parts.PenalizedResidualSumOfSquares;
     }
+
+    private readonly ModelDesign? _design;
+    private readonly bool _weightedSums;
+    private readonly double[] _fitted;
+    private readonly double[] _residuals;
+
+    /// <summary>The design the model was fitted to (rows used, X, random-effects terms). Only for fits whose rows are in
+    /// memory (<see cref="RowValuesAvailable"/>); a fit from sums throws <see cref="RowValuesUnavailableException"/>.</summary>
+    public ModelDesign Design => _design ?? throw new RowValuesUnavailableException("the design matrices", DataSource);
+
+    /// <summary>True when the rows are in memory, so that <see cref="Fitted"/>, <see cref="Residuals"/> and
+    /// <see cref="ScaledResiduals"/> can be computed; false for a fit from sums streamed from a file or computed in a database.</summary>
+    public bool RowValuesAvailable => _design is not null;
+
+    /// <summary>True when the model has prior weights.</summary>
+    public bool HasPriorWeights => _design is not null ? _design.Weights is not null : _weightedSums;
+
+    /// <summary>Where the data came from: <c>memory</c>, a streamed file, or a database URL (without its password).</summary>
+    public string DataSource { get; } = "memory";
+
+    /// <summary>For a fit from sums: how they were obtained (queries, bytes received, passes); null for a fit in memory.</summary>
+    public GramSourceStatistics? SourceStatistics { get; }
 
     internal LinearMixedModelFit WithTrainingData(Frame data, DesignOptions options)
     {
@@ -70,9 +109,6 @@ public sealed class LinearMixedModelFit : Internals.IFittedMixedModel
         }
         return LmmPrediction.Predict(this, _training, newData, includeRandomEffects, newLevels, _designOptions);
     }
-
-    /// <summary>The design the model was fitted to (rows used, X, random-effects terms).</summary>
-    public ModelDesign Design { get; }
 
     /// <summary>The formula as given.</summary>
     public string Formula { get; }
@@ -152,11 +188,11 @@ public sealed class LinearMixedModelFit : Internals.IFittedMixedModel
     /// <summary>Grouping factors: levels and group sizes.</summary>
     public IReadOnlyList<GroupingSummary> Groups { get; }
 
-    /// <summary>Fitted values Xβ̂ + Zb̃ (+ offset), one per observation used.</summary>
-    public double[] Fitted { get; }
+    /// <summary>Fitted values Xβ̂ + Zb̃ (+ offset), one per observation used (only when <see cref="RowValuesAvailable"/>).</summary>
+    public double[] Fitted => _design is not null ? _fitted : throw new RowValuesUnavailableException("fitted values", DataSource);
 
-    /// <summary>Response residuals y − fitted.</summary>
-    public double[] Residuals { get; }
+    /// <summary>Response residuals y − fitted (only when <see cref="RowValuesAvailable"/>).</summary>
+    public double[] Residuals => _design is not null ? _residuals : throw new RowValuesUnavailableException("residuals", DataSource);
 
     /// <summary>The optimiser's record: start, end, evaluations, return code.</summary>
     public OptSummary OptSummary { get; }
@@ -200,6 +236,7 @@ public sealed class LinearMixedModelFit : Internals.IFittedMixedModel
     {
         get
         {
+            if (_design is null) throw new RowValuesUnavailableException("scaled residuals", DataSource);
             var w = Design.Weights;
             var r = new double[Residuals.Length];
             for (int i = 0; i < r.Length; i++) r[i] = Residuals[i] * (w is null ? 1 : Math.Sqrt(w[i])) / Sigma;

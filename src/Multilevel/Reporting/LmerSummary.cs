@@ -25,7 +25,7 @@ public static class LmerSummary
             : "Linear mixed model fit by maximum likelihood  ['lmerMod']\n");
         sb.Append("Formula: ").Append(Deparse(fit.Formula)).Append('\n');
         sb.Append("   Data: ").Append(dataName).Append('\n');
-        if (fit.Design.Weights is not null) sb.Append("Weights: (prior weights)\n");
+        if (fit.HasPriorWeights) sb.Append("Weights: (prior weights)\n");
         sb.Append('\n');
 
         if (fit.Criterion == LmmCriterion.Reml)
@@ -41,8 +41,16 @@ public static class LmerSummary
         sb.Append('\n');
 
         sb.Append("Scaled residuals: \n");
-        var q = RPrint.ZapSmall(RPrint.Quantiles(fit.ScaledResiduals, 0, 0.25, 0.5, 0.75, 1), Digits + 1);
-        RPrint.NamedVector(sb, ["Min", "1Q", "Median", "3Q", "Max"], [.. RPrint.Format(q, Digits).Select(v => v.Trim())]);
+        if (fit.RowValuesAvailable)
+        {
+            var q = RPrint.ZapSmall(RPrint.Quantiles(fit.ScaledResiduals, 0, 0.25, 0.5, 0.75, 1), Digits + 1);
+            RPrint.NamedVector(sb, ["Min", "1Q", "Median", "3Q", "Max"], [.. RPrint.Format(q, Digits).Select(v => v.Trim())]);
+        }
+        else
+        {
+            // a fit from sums (a streamed file, a database table) never held the rows: say so rather than invent quantiles
+            sb.Append("(not available: fitted from sums over the rows, which were not read into memory)\n");
+        }
         sb.Append('\n');
 
         RandomEffects(sb, fit);

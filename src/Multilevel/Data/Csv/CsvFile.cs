@@ -53,6 +53,18 @@ public static class CsvFile
         return Chunks(open, source, chunkRows, complete);
     }
 
+    /// <summary>
+    /// Reads a CSV stream in chunks with the schema <see cref="ScanSchema"/> returned for it, without scanning it again
+    /// (for a reader that passes over the file several times, such as a streamed model fit).
+    /// </summary>
+    public static IEnumerable<Frame> ReadScannedChunks(Func<Stream> open, string source, int chunkRows, FrameSchema scanned)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        ArgumentNullException.ThrowIfNull(scanned);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkRows);
+        return Chunks(open, source, chunkRows, scanned);
+    }
+
     private static IEnumerable<Frame> Chunks(Func<Stream> open, string source, int chunkRows, FrameSchema complete)
     {
         using var records = Open(open, source);

@@ -19,8 +19,15 @@ internal sealed class DtaReader
     private Encoding _encoding = Encoding.Latin1;
     private Variable[] _variables = [];
     private int _rows;
+    private readonly DtaScan? _scan;
+    private long _dataStart;
+    private long _recordLength;
 
-    private DtaReader(DtaInput input) => _in = input;
+    private DtaReader(DtaInput input, DtaScan? scan = null)
+    {
+        _in = input;
+        _scan = scan;
+    }
 
     private bool ExtendedMissing => _release >= 113;
 
@@ -32,6 +39,21 @@ internal sealed class DtaReader
         if (input.TryExpect("<stata_dta>")) reader.ReadTagged();
         else reader.ReadBinary();
         return reader.Build();
+    }
+
+    /// <summary>
+    /// Reads the stream to its end without keeping the values: the header, the long strings, the value labels, and
+    /// for each variable what its levels are made of (distinct texts, labelled codes present, and the distinct numbers
+    /// of the variables in <paramref name="numbersOf"/>). A chunked reader reads the records again from
+    /// <see cref="DtaLayout.DataStart"/> with the levels found here.
+    /// </summary>
+    public static DtaLayout Scan(Stream stream, string source, IReadOnlySet<string> numbersOf)
+    {
+        var input = new DtaInput(stream, source);
+        var reader = new DtaReader(input, new DtaScan(numbersOf));
+        if (input.TryExpect("<stata_dta>")) reader.ReadTagged();
+        else reader.ReadBinary();
+        return reader.Layout();
     }
 
     private void ReadBinary()
@@ -213,6 +235,14 @@ internal sealed class DtaReader
                             $"but only {remaining} bytes are left: the file is truncated");
         }
         if (recordLength > int.MaxValue) throw _in.Error($"an observation of {recordLength} bytes is too long");
+        _dataStart = _in.Position;
+        _recordLength = recordLength;
+        if (_scan is not null)
+        {
+            _scan.Start(_variables);
+            for (int row = 0; row < _rows; row++) _scan.Observe(this, _in.Read((int)recordLength));
+            return;
+        }
         foreach (var v in _variables) v.Allocate(_rows);
         var offsets = new int[_variables.Length];
         for (int j = 1; j < offsets.Length; j++) offsets[j] = offsets[j - 1] + _variables[j - 1].Type.Width;
@@ -243,9 +273,12 @@ internal sealed class DtaReader
 
     /// <summary>The (variable, observation) pair a strL field points to: 4 + 4 bytes in format 117, 2 + 6 bytes in
     /// 118 and 3 + 5 bytes in 119, as one integer in the file's byte order.</summary>
-    private (ulong V, ulong O) LongStringKey(ReadOnlySpan<byte> field)
+    private (ulong V, ulong O) LongStringKey(ReadOnlySpan<byte> field) => LongStringKey(field, _release, _in.BigEndian);
+
+    /// <summary>The (variable, observation) pair of a strL field in a file of the given format and byte order.</summary>
+    internal static (ulong V, ulong O) LongStringKey(ReadOnlySpan<byte> field, int release, bool big)
     {
-        bool big = _in.BigEndian;
+        int _release = release;
         if (_release == 117)
         {
             uint v = big ? BinaryPrimitives.ReadUInt32BigEndian(field) : BinaryPrimitives.ReadUInt32LittleEndian(field);
@@ -315,7 +348,7 @@ internal sealed class DtaReader
 
     private static CategoricalColumn TextColumn(string name, string?[] texts)
     {
-        var levels = LevelOrder.Sort(texts.Where(t => t is not null)!);
+        var levels = TextLevels(texts.Where(t => t is not null)!);
         var code = new Dictionary<string, int>(levels.Count, StringComparer.Ordinal);
         for (int i = 0; i < levels.Count; i++) code[levels[i]] = i;
         return new CategoricalColumn(name, [.. texts.Select(t => t is null ? -1 : code[t])], levels);
@@ -324,6 +357,16 @@ internal sealed class DtaReader
     /// <summary>A labelled numeric variable as a categorical column: levels are the labelled codes and the codes
     /// present in the data, in numeric order, each shown by its label (or its number when it has none).</summary>
     private CategoricalColumn LabelledColumn(string name, double[] values, DtaValueLabels labels)
+    {
+        var (levels, codeOf) = LabelledLevels(values, labels);
+        return new CategoricalColumn(name, [.. values.Select(x => double.IsNaN(x) ? -1 : codeOf[x])], levels);
+    }
+
+    /// <summary>The levels of a text variable: its distinct non-missing texts in <see cref="LevelOrder"/>.</summary>
+    internal static IReadOnlyList<string> TextLevels(IEnumerable<string> texts) => LevelOrder.Sort(texts);
+
+    /// <summary>The levels of a labelled numeric variable given the values present, and the level of each value.</summary>
+    private (List<string> Levels, Dictionary<double, int> CodeOf) LabelledLevels(IEnumerable<double> values, DtaValueLabels labels)
     {
         var labelOf = new Dictionary<double, string>();
         foreach (var (code, label) in labels.Entries)
@@ -349,7 +392,118 @@ internal sealed class DtaReader
             }
             codeOf[key] = index;
         }
-        return new CategoricalColumn(name, [.. values.Select(x => double.IsNaN(x) ? -1 : codeOf[x])], levels);
+        return (levels, codeOf);
+    }
+
+    /// <summary>What a scan found: where the records are and every variable's levels.</summary>
+    private DtaLayout Layout()
+    {
+        var scan = _scan!;
+        var variables = new DtaLayoutVariable[_variables.Length];
+        for (int j = 0; j < variables.Length; j++)
+        {
+            var v = _variables[j];
+            switch (v.Type.Storage)
+            {
+                case DtaStorage.Str:
+                    variables[j] = DtaLayoutVariable.Text(v.Name, v.Type, TextLevels(scan.Texts[j]!));
+                    break;
+                case DtaStorage.StrL:
+                    {
+                        var texts = new HashSet<string>(StringComparer.Ordinal);
+                        foreach (var key in scan.LongStrings[j]!)
+                        {
+                            if (!_strls.TryGetValue(key, out var text))
+                            {
+                                throw new DataFormatException(
+                                    $"an observation points to long string ({key.V}, {key.O}), which the file does not hold: it is damaged", _in.Source, null, v.Name);
+                            }
+                            if (text.Length > 0) texts.Add(text);
+                        }
+                        variables[j] = DtaLayoutVariable.Text(v.Name, v.Type, TextLevels(texts));
+                        break;
+                    }
+                default:
+                    if (v.LabelSet.Length > 0 && _labelSets.TryGetValue(v.LabelSet, out var labels))
+                    {
+                        var (levels, codeOf) = LabelledLevels(scan.Numbers[j]!, labels);
+                        variables[j] = DtaLayoutVariable.Labelled(v.Name, v.Type, levels, codeOf);
+                    }
+                    else
+                    {
+                        variables[j] = DtaLayoutVariable.Numeric(v.Name, v.Type, scan.Numbers[j]);
+                    }
+                    break;
+            }
+        }
+        return new DtaLayout(_in.Source, variables, _dataStart, _recordLength, _rows, _in.BigEndian, ExtendedMissing, _release, _encoding,
+            new Dictionary<(ulong, ulong), string>(_strls));
+    }
+
+    /// <summary>Collects, record by record, what the levels of each variable are made of.</summary>
+    private sealed class DtaScan(IReadOnlySet<string> numbersOf)
+    {
+        private int[] _offsets = [];
+        private Variable[] _variables = [];
+
+        public HashSet<string>?[] Texts { get; private set; } = [];
+
+        public HashSet<(ulong V, ulong O)>?[] LongStrings { get; private set; } = [];
+
+        public HashSet<double>?[] Numbers { get; private set; } = [];
+
+        public void Start(Variable[] variables)
+        {
+            _variables = variables;
+            _offsets = new int[variables.Length];
+            for (int j = 1; j < variables.Length; j++) _offsets[j] = _offsets[j - 1] + variables[j - 1].Type.Width;
+            Texts = new HashSet<string>?[variables.Length];
+            LongStrings = new HashSet<(ulong, ulong)>?[variables.Length];
+            Numbers = new HashSet<double>?[variables.Length];
+            for (int j = 0; j < variables.Length; j++)
+            {
+                var v = variables[j];
+                switch (v.Type.Storage)
+                {
+                    case DtaStorage.Str: Texts[j] = new HashSet<string>(StringComparer.Ordinal); break;
+                    case DtaStorage.StrL: LongStrings[j] = []; break;
+                    default:
+                        if (v.LabelSet.Length > 0 || numbersOf.Contains(v.Name)) Numbers[j] = [];
+                        break;
+                }
+            }
+        }
+
+        public void Observe(DtaReader reader, ReadOnlySpan<byte> record)
+        {
+            for (int j = 0; j < _variables.Length; j++)
+            {
+                var v = _variables[j];
+                var field = record.Slice(_offsets[j], v.Type.Width);
+                switch (v.Type.Storage)
+                {
+                    case DtaStorage.Str:
+                        {
+                            string text = DtaInput.Text(field, reader._encoding);
+                            if (text.Length > 0) Texts[j]!.Add(text);
+                            break;
+                        }
+                    case DtaStorage.StrL:
+                        {
+                            var key = reader.LongStringKey(field);
+                            if (key != (0, 0)) LongStrings[j]!.Add(key);
+                            break;
+                        }
+                    default:
+                        if (Numbers[j] is { } set)
+                        {
+                            double x = v.Type.Number(field, reader._in.BigEndian, reader.ExtendedMissing);
+                            if (!double.IsNaN(x)) set.Add(x == 0 ? 0.0 : x);
+                        }
+                        break;
+                }
+            }
+        }
     }
 
     /// <summary>A variable and its values as read.</summary>
