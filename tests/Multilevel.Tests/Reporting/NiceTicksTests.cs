@@ -54,6 +54,17 @@ public class NiceTicksTests
         }).QuickCheckThrowOnFailure();
     }
 
+    [Theory]
+    [InlineData(-0.000307224, -0.000307223, 10)]   // a narrow range far from 0 (found by the property above)
+    public void NarrowRangesFarFromZeroPrintDistinctly(double lo, double hi, int m)
+    {
+        var t = NiceTicks.Extended(lo, hi, m, onlyInside: true);
+        Assert.True(t.Values.Length >= 2, $"{t.Values.Length} ticks");
+        Assert.All(t.Values, v => Assert.InRange(v, lo - 1e-9 * (hi - lo), hi + 1e-9 * (hi - lo)));
+        Assert.Equal(t.Labels.Length, t.Labels.Distinct().Count());
+        for (int i = 1; i < t.Values.Length; i++) Assert.Equal(t.Step, t.Values[i] - t.Values[i - 1], 1e-6 * t.Step);
+    }
+
     [Fact]
     public void StepsAreNiceNumbers()
     {

@@ -117,8 +117,10 @@ public static class NiceTicks
         if (!(step > 0) || !double.IsFinite(step)) return 0;
         for (int d = 0; d <= 12; d++)
         {
+            // a whole number of units of 10^−d (at least one: a step far below 1 is not "0 decimals")
             double scaled = step * Math.Pow(10, d);
-            if (Math.Abs(scaled - Math.Round(scaled)) < 1e-9 * Math.Max(1, scaled)) return d;
+            double whole = Math.Round(scaled);
+            if (whole >= 1 && Math.Abs(scaled - whole) < 1e-9 * scaled) return d;
         }
         return 12;
     }
@@ -136,7 +138,9 @@ public static class NiceTicks
         string body;
         if (a != 0 && (a >= 1e6 || a < 1e-4))
         {
-            body = a.ToString("0.###e+00", CultureInfo.InvariantCulture);
+            // as many mantissa digits as the decimals ask for (at least 3 places, trailing zeros dropped)
+            int places = Math.Clamp(decimals + (int)Math.Floor(Math.Log10(a)), 3, 15);
+            body = a.ToString("0." + new string('#', places) + "e+00", CultureInfo.InvariantCulture);
         }
         else
         {
