@@ -86,7 +86,6 @@ internal sealed class BlockedFactor
         for (int k = 0; k < _k; k++) _map.FillLambda(k, theta, _lambda[k]);
         if (!full && _tail is { HasScalarProducts: true } fast)
         {
-            CopyScaled(fast.Start);
             var (fail, logLeft) = fast.FastAssembleAndFactor(_lambda[0][0], t => _lambda[t][0]);
             if (fail >= 0) return false;
             var ff = fast.Factor;

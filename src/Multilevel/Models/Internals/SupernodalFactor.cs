@@ -1,4 +1,5 @@
 using Multilevel.Numerics;
+using Multilevel.Numerics.Internals;
 
 namespace Multilevel.Models.Internals;
 
@@ -31,6 +32,8 @@ internal sealed class SupernodalFactor
     private readonly int[] _pos;
     private readonly double[] _c;
     private readonly int[] _rel;
+    private readonly int[] _rootUpdates;
+    private readonly RootJob _rootJob;
 
     private SupernodalFactor(int n, int nz, int[] newOf, int[] oldOf, int[] first, int[][] rows)
     {
@@ -58,6 +61,8 @@ internal sealed class SupernodalFactor
         _pos = new int[s];
         _c = new double[(long)_maxRows * _maxWidth];
         _rel = new int[_maxRows];
+        _rootUpdates = new int[s];
+        _rootJob = new RootJob(this);
     }
 
     /// <summary>Order of the factored matrix.</summary>
@@ -302,18 +307,31 @@ internal sealed class SupernodalFactor
     public void Clear() => Array.Clear(_values);
 
     /// <summary>Factors the assembled matrix in place; −1 on success, else the new column whose pivot failed.</summary>
-    public int Factor()
+    public int Factor() => Factor(0, _rows.Length);
+
+    /// <summary>
+    /// Factors supernodes [<paramref name="from"/>, <paramref name="to"/>) (in order; from 0 first, then the
+    /// rest: the same operations as one call); −1 on success, else the new column whose pivot failed.
+    /// </summary>
+    public int Factor(int from, int to)
     {
-        int count = _rows.Length;
-        Array.Fill(_head, -1);
+        if (from == 0) Array.Fill(_head, -1);
         var values = _values.AsSpan();
-        for (int s = 0; s < count; s++)
+        for (int s = from; s < to; s++)
         {
             var rs = _rows[s];
             int ld = rs.Length;
             int c0 = _first[s], c1 = _first[s + 1], w = c1 - c0;
             for (int i = 0; i < ld; i++) _map[rs[i]] = i;
             var panel = values.Slice(_offset[s], ld * w);
+            if (s == _rows.Length - 1 && ld == w && w >= RootSplitMinimum && KernelOptions.DefaultThreads > 1 && !WorkerTeam.BackingOff)
+            {
+                // the root (rows = columns), when a second thread can help: its updates split by columns between
+                // two workers (the same values as the sequential loop below; see FactorRoot)
+                int rf = FactorRoot(s);
+                if (rf >= 0) return rf;
+                continue;
+            }
 
             // updates from descendants whose next rows fall in this supernode's columns
             int d = _head[s];
@@ -387,6 +405,111 @@ internal sealed class SupernodalFactor
         return -1;
     }
 
+    private const int RootSplitMinimum = 64;
+
+    /// <summary>
+    /// The root supernode when its rows are its columns: the updates of its descendants (in the list order of the
+    /// sequential factor) applied in two column ranges of the root, one per item of the worker team (the first
+    /// about 29 % of the columns, which hold half of the lower triangle), then the Cholesky factor. The split
+    /// changes no value: each element receives the same descendants' updates in the same order, and the dense
+    /// kernels sum each element in an order that does not depend on how the result is partitioned (the fit of
+    /// InstEval gives the same bits with and without the split). It only costs the single-threaded case a little
+    /// (smaller kernel calls), so it is used only when the worker team can run.
+    /// </summary>
+    private int FactorRoot(int s)
+    {
+        int updates = 0;
+        for (int d = _head[s]; d >= 0; d = _next[d])
+        {
+            _rootUpdates[updates++] = d;
+        }
+        int w = _first[s + 1] - _first[s];
+        _rootJob.Count = updates;
+        _rootJob.Next = 0;
+        _rootJob.Split = (int)(w * (1 - Math.Sqrt(0.5)));
+        WorkerTeam.Run(_rootJob, KernelOptions.DefaultThreads);
+        var panel = _values.AsSpan(_offset[s], w * w);
+        int fail = DenseKernels.CholeskyLower(panel, w, w);
+        return fail >= 0 ? _first[s] + fail : -1;
+    }
+
+    /// <summary>Applies the root's updates to its local columns [lo, hi).</summary>
+    private void UpdateRootColumns(int s, int count, int lo, int hi, double[] scratch)
+    {
+        var values = _values.AsSpan();
+        int r0 = _first[s], ld = _first[s + 1] - r0;
+        var panel = values.Slice(_offset[s], ld * ld);
+        for (int u = 0; u < count; u++)
+        {
+            int d = _rootUpdates[u];
+            var rd = _rows[d];
+            int ldd = rd.Length;
+            int wd = _first[d + 1] - _first[d];
+            int p1 = _pos[d];
+            // d's rows p1 .. ldd − 1 are all in the root; those in columns [lo, hi) are qa .. qb − 1
+            int qa = p1;
+            while (qa < ldd && rd[qa] - r0 < lo) qa++;
+            int qb = qa;
+            while (qb < ldd && rd[qb] - r0 < hi) qb++;
+            int m = ldd - qa, nn = qb - qa;
+            if (nn == 0) continue;
+            var ld0 = values.Slice(_offset[d], ldd * wd);
+            if (wd <= 4 || (long)m * nn * wd <= 512)
+            {
+                for (int t = 0; t < wd; t++)
+                {
+                    var lt = ld0.Slice(t * ldd + qa, m);
+                    for (int j = 0; j < nn; j++)
+                    {
+                        double ljt = lt[j];
+                        if (ljt == 0) continue;
+                        var pc = panel.Slice((rd[qa + j] - r0) * ld, ld);
+                        for (int i = j; i < m; i++) pc[rd[qa + i] - r0] -= lt[i] * ljt;
+                    }
+                }
+            }
+            else
+            {
+                var c = scratch.AsSpan(0, m * nn); // all zero: each use zeroes what it wrote
+                DenseKernels.SyrkLowerSubtract(nn, wd, ld0[qa..], ldd, c, m, KernelOptions.SingleThreaded);
+                if (m > nn) DenseKernels.GemmNtSubtract(m - nn, nn, wd, ld0[(qa + nn)..], ldd, ld0[qa..], ldd, c[nn..], m, KernelOptions.SingleThreaded);
+                for (int j = 0; j < nn; j++)
+                {
+                    var cj = c.Slice(j * m, m);
+                    var pc = panel.Slice((rd[qa + j] - r0) * ld, ld);
+                    for (int i = j; i < m; i++)
+                    {
+                        pc[rd[qa + i] - r0] += cj[i];
+                        cj[i] = 0;
+                    }
+                }
+            }
+        }
+    }
+
+    private sealed class RootJob(SupernodalFactor owner) : KernelJob
+    {
+        public int Count;
+        public int Next;
+        public int Split;
+        private readonly double[]?[] _scratch = new double[KernelOptions.DefaultThreads][];
+
+        public override void Execute(int worker)
+        {
+            int s = owner._rows.Length - 1;
+            int w = owner._first[s + 1] - owner._first[s];
+            while (true)
+            {
+                int item = Interlocked.Increment(ref Next) - 1;
+                if (item >= 2) return;
+                Claimed(worker);
+                var scratch = _scratch[worker] ??= new double[(long)owner._maxRows * owner._maxWidth];
+                if (item == 0) owner.UpdateRootColumns(s, Count, 0, Split, scratch);
+                else owner.UpdateRootColumns(s, Count, Split, w, scratch);
+            }
+        }
+    }
+
     /// <summary>Σ log of the diagonal over new columns [from, to).</summary>
     public double LogDiagonal(int from, int to)
     {
@@ -451,6 +574,16 @@ internal sealed class SupernodalFactor
             }
         }
     }
+
+    /// <summary>First column, width, number of rows and offset in <see cref="Values"/> of supernode s.</summary>
+    public (int First, int Width, int Rows, int Offset) SupernodeLayout(int s) =>
+        (_first[s], _first[s + 1] - _first[s], _rows[s].Length, _offset[s]);
+
+    /// <summary>New row indices of supernode s (its columns first).</summary>
+    public int[] SupernodeRows(int s) => _rows[s];
+
+    /// <summary>The supernode that owns new column j.</summary>
+    public int OwnerOf(int j) => _owner[j];
 
     /// <summary>Old index of a new one.</summary>
     public int OldIndex(int @new) => _oldOf[@new];

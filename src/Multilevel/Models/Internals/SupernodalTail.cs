@@ -20,14 +20,9 @@ internal sealed class SupernodalTail
     private readonly int[] _gatherIndex;
     private readonly int[] _pairDest;
     private readonly double[] _gathered;
-    // scalar fast path (first and trailing terms scalar, J = 1: InstEval): column c of W is A's entries × λ of the
-    // node's term (1 for [X y]) × λ₀ / √(λ₀² d_c + 1), so W Wᵀ needs A₀₀'s diagonal d, A's values per entry and
-    // the term of each entry's node — not the left blocks of L
-    
-    private double[]? _diag00;
-    private double[]? _aGathered;
-    private int[]? _entryTerm;
-    private double[]? _weights;
+    // scalar fast path (first and trailing terms scalar, J = 1: InstEval): S assembled from A directly
+    private ScalarTailAssembly? _scalar;
+    private readonly double[] _termLambda;
 
     private SupernodalTail(SupernodalFactor factor, int start, int k, int[] termOffset, (Block, int[])[] staging,
         double[][] wValues, int[] columnStart, int[] gatherBlock, int[] gatherIndex, int[] pairDest, int maxColumn)
@@ -43,6 +38,7 @@ internal sealed class SupernodalTail
         _gatherIndex = gatherIndex;
         _pairDest = pairDest;
         _gathered = new double[maxColumn];
+        _termLambda = new double[k - start + 1];
     }
 
     /// <summary>The first block column held here (J).</summary>
@@ -58,7 +54,7 @@ internal sealed class SupernodalTail
     public int RandomEffectNodes => _factor.RandomEffectNodes;
 
     public string Describe() =>
-        $"L[{_start}..{_k},{_start}..{_k}]=Supernodal(order {_factor.Order}, {_factor.SupernodeCount} supernodes, {_factor.StoredEntries} stored, minimum-degree order)";
+        $"L[{_start}..{_k},{_start}..{_k}]=Supernodal(order {_factor.Order}, {_factor.SupernodeCount} supernodes, {_factor.StoredEntries} stored, minimum-degree order{(_scalar is null ? "" : $"; scalar assembly: {_scalar.ProductCount} products")})";
 
     /// <summary>
     /// Tries to build the tail: returns null when the structure does not suit it (a left block is dense, the
@@ -271,6 +267,51 @@ internal sealed class SupernodalTail
             gi.CopyTo(gatherIndex, s0);
             for (int x = 0; x < len; x++) node[s0 + x] = keys[x]; // from here on: new indices
         }
+        // the scalar path reads A's blocks where the staging blocks of L are written: their layouts must agree
+        bool sameLayout = true;
+        {
+            int si = 0;
+            for (int j = start; j <= k; j++)
+            {
+                for (int i = j; i <= k; i++) sameLayout &= SameLayout(a[i, j], stagingList[si++].Item1);
+            }
+        }
+        bool scalar = sameLayout && start == 1 && Enumerable.Range(0, k).All(t => Q(t) == 1);
+        if (scalar)
+        {
+            // the scalar fast path: A's values of each product entry and the tail term of each node
+            var termOfNew = new int[factor.Order];
+            for (int i = start; i < k; i++)
+            {
+                int off = termOffset[i - start];
+                int mm = a.Layout.Terms[i].Levels;
+                for (int t = 0; t < mm; t++) termOfNew[factor.NewIndex(off + t)] = i - start;
+            }
+            for (int t = nz; t < factor.Order; t++) termOfNew[t] = k - start;
+            var aG = new double[node.Length];
+            var aArr = aBlocks.ToArray();
+            for (int x = 0; x < node.Length; x++) aG[x] = aArr[gatherBlock[x]][gatherIndex[x]];
+            var stagingA = new List<(double[], int[])>();
+            int si = 0;
+            for (int j = start; j <= k; j++)
+            {
+                for (int i = j; i <= k; i++)
+                {
+                    var values = a[i, j] switch
+                    {
+                        BlockDiagonalBlock d => d.Values,
+                        SparseBlock sb => sb.Values,
+                        DenseBlock m => m.Values,
+                        var other => throw new NotSupportedException(other.Kind.ToString()),
+                    };
+                    stagingA.Add((values, stagingList[si++].Item2));
+                }
+            }
+            var assembly = ScalarTailAssembly.Create(factor, termOfNew, ((BlockDiagonalBlock)a[0, 0]).Values,
+                columnStart, node, aG, stagingList.Count == stagingA.Count ? stagingA : throw new InvalidOperationException());
+            return new SupernodalTail(factor, start, k, termOffset, [.. stagingList], [.. wBlocks], columnStart,
+                gatherBlock, gatherIndex, [], maxColumn) { _scalar = assembly };
+        }
         var dest = new int[pairs];
         {
             long pd = 0;
@@ -282,81 +323,36 @@ internal sealed class SupernodalTail
                 pd += m;
             }
         }
-
-        bool scalar = start == 1 && Enumerable.Range(0, k).All(t => Q(t) == 1);
-        var tail = new SupernodalTail(factor, start, k, termOffset, [.. stagingList], [.. wBlocks], columnStart,
+        return new SupernodalTail(factor, start, k, termOffset, [.. stagingList], [.. wBlocks], columnStart,
             gatherBlock, gatherIndex, dest, maxColumn);
-        if (scalar)
-        {
-            tail._diag00 = ((BlockDiagonalBlock)a[0, 0]).Values;
-            tail._weights = new double[tail._diag00.Length];
-            var termOfNew = new int[factor.Order];
-            for (int i = start; i < k; i++)
-            {
-                int off = termOffset[i - start];
-                int mm = a.Layout.Terms[i].Levels;
-                for (int t = 0; t < mm; t++) termOfNew[factor.NewIndex(off + t)] = i;
-            }
-            for (int t = nz; t < factor.Order; t++) termOfNew[t] = k;
-            var aG = new double[node.Length];
-            var eTerm = new int[node.Length];
-            var aArr = aBlocks.ToArray();
-            for (int x = 0; x < node.Length; x++)
-            {
-                aG[x] = aArr[gatherBlock[x]][gatherIndex[x]];
-                eTerm[x] = termOfNew[node[x]];
-            }
-            tail._aGathered = aG;
-            tail._entryTerm = eTerm;
-        }
-        return tail;
     }
 
+    private static bool SameLayout(Block a, Block l) => (a, l) switch
+    {
+        (BlockDiagonalBlock x, BlockDiagonalBlock y) => x.Values.Length == y.Values.Length && x.Q == y.Q,
+        (SparseBlock x, SparseBlock y) => x.Values.Length == y.Values.Length
+            && x.ColumnStart.AsSpan().SequenceEqual(y.ColumnStart) && x.RowLevel.AsSpan().SequenceEqual(y.RowLevel),
+        (DenseBlock x, DenseBlock y) => x.Rows == y.Rows && x.Columns == y.Columns && x.Values.Length == y.Values.Length,
+        _ => false,
+    };
+
     /// <summary>True when the scalar fast path is available (first and trailing terms scalar, J = 1).</summary>
-    public bool HasScalarProducts => _diag00 is not null;
+    public bool HasScalarProducts => _scalar is not null;
 
     /// <summary>
-    /// Evaluation without the left blocks: L₀₀ = √(λ₀² d + 1) and the products of W from A directly, then the
-    /// assembled S is factored. Returns −1 on success (else the failing column) and Σ log diag L₀₀.
+    /// Evaluation without the left blocks: L₀₀ = √(λ₀² d + 1) and S assembled from A directly
+    /// (<see cref="ScalarTailAssembly"/>), then factored. Returns −1 on success (else the failing column) and
+    /// Σ log diag L₀₀.
     /// </summary>
     public (int Fail, double LogDiagonalLeft) FastAssembleAndFactor(double lambda0, Func<int, double> lambdaOfTerm)
     {
-        var values = _factor.Values;
-        Array.Clear(values);
-        AddStaging(values);
-        var d = _diag00!;
-        var w = _weights!;
-        double l2 = lambda0 * lambda0;
-        double logLeft = 0;
-        for (int c = 0; c < d.Length; c++)
-        {
-            double dc = l2 * d[c] + 1;
-            w[c] = lambda0 / Math.Sqrt(dc);
-            logLeft += Math.Log(dc);
-        }
-        // column c of W: A's entries × λ of the node's term (1 for [X y]) × λ₀ / √(λ₀² d_c + 1)
-        var ts = new double[_k + 1];
-        for (int t = _start; t < _k; t++) ts[t] = lambdaOfTerm(t);
-        ts[_k] = 1;
-        var aG = _aGathered!;
-        var et = _entryTerm!;
-        var v = _gathered;
-        var pd = _pairDest;
-        long x0 = 0;
-        for (int c = 0; c + 1 < _columnStart.Length; c++)
-        {
-            int s0 = _columnStart[c], len = _columnStart[c + 1] - s0;
-            double sc = w[c];
-            for (int t = 0; t < len; t++) v[t] = aG[s0 + t] * ts[et[s0 + t]] * sc;
-            for (int b = 0; b < len; b++)
-            {
-                double vb = v[b];
-                for (int a = b; a < len; a++) values[pd[x0++]] -= v[a] * vb;
-            }
-        }
-        return (_factor.Factor(), 0.5 * logLeft);
+        var ts = _termLambda;
+        for (int t = _start; t < _k; t++) ts[t - _start] = lambdaOfTerm(t);
+        ts[_k - _start] = 1;
+        double logLeft = _scalar!.Prepare(lambda0, ts);
+        int fail = _scalar.AssembleAndFactor();
+        return (fail, 0.5 * logLeft);
     }
-
     private void AddStaging(double[] values)
     {
         foreach (var (block, dest) in _staging)
@@ -447,7 +443,7 @@ internal sealed class SupernodalTail
     /// <returns>−1 on success, else the failing column (new index).</returns>
     public int AssembleAndFactor(double lambda0, Func<int, double> lambdaOfTerm)
     {
-        if (_diag00 is not null) return FastAssembleAndFactor(lambda0, lambdaOfTerm).Fail;
+        if (_scalar is not null) return FastAssembleAndFactor(lambda0, lambdaOfTerm).Fail;
         var values = _factor.Values;
         Array.Clear(values);
         AddStaging(values);
