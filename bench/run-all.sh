@@ -33,9 +33,12 @@ run "Multilevel: lmm sim1m" $bench lmm sim1m
 run "lme4: sim1m" Rscript "$root/bench/lme4/lmer_bench.R" sim1m "$data" "$tmp/sim1m.csv"
 run "Multilevel: lmm small" $bench lmm small
 run "lme4: small" Rscript "$root/bench/lme4/lmer_bench.R" small "$data"
-if python3 -c "import statsmodels" 2>/dev/null; then
-  run "statsmodels: hsb" python3 "$root/bench/peers/statsmodels_hsb.py" "$data"
-fi
+for py in python3 /usr/bin/python3; do   # Debian's python3-statsmodels lives in the system Python
+  if $py -c "import statsmodels" 2>/dev/null; then
+    run "statsmodels: hsb" $py "$root/bench/peers/statsmodels_hsb.py" "$data"
+    break
+  fi
+done
 run "Multilevel: glmm verbagg" $bench glmm --repeats 3
 run "lme4: verbagg" Rscript "$root/bench/lme4/glmer_verbagg.R" "$tmp/verbagg_sim.csv"
 run "glmmTMB: verbagg" Rscript "$root/bench/peers/glmmtmb_bench.R" verbagg "$tmp/verbagg_sim.csv"

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Multilevel.Models.Internals;
 
 namespace Multilevel.Models;
@@ -37,6 +38,7 @@ public sealed class ProfiledDeviance
 
     /// <summary>Creates the deviance function; <paramref name="forceSupernodal"/> holds filled-in blocks in the
     /// supernodal factor whatever their size (tests).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static ProfiledDeviance Create(GramMatrix gram, LmmCriterion criterion, bool forceSupernodal)
     {
         ArgumentNullException.ThrowIfNull(gram);
@@ -85,6 +87,7 @@ public sealed class ProfiledDeviance
     internal ReadOnlySpan<double> LastTheta => _lastTheta;
 
     /// <summary>Evaluates the criterion at θ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Evaluate(ReadOnlySpan<double> theta)
     {
         if (theta.Length != _map.Count) throw new ArgumentException($"θ has {theta.Length} elements, expected {_map.Count}", nameof(theta));
@@ -100,6 +103,7 @@ public sealed class ProfiledDeviance
     }
 
     /// <summary>Evaluates at θ computing every block of L (for the solves after the optimum).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal double EvaluateFull(ReadOnlySpan<double> theta)
     {
         if (theta.Length != _map.Count) throw new ArgumentException($"θ has {theta.Length} elements, expected {_map.Count}", nameof(theta));
@@ -131,6 +135,7 @@ public sealed class ProfiledDeviance
 
     internal bool IsCurrent(ReadOnlySpan<double> theta) => _valid && theta.SequenceEqual(_lastTheta);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Compose(double logDetZ, double logDetX, double ryy)
     {
         double n = Gram.Observations;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Multilevel.Models.Internals;
 
 /// <summary>
@@ -36,6 +37,7 @@ internal sealed class BlockDiagonalBlock : Block
     /// <summary>The q × q block of one level.</summary>
     public Span<double> LevelBlock(int level) => Values.AsSpan(level * Q * Q, Q * Q);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Get(int i, int j)
     {
         int gi = i / Q, gj = j / Q;

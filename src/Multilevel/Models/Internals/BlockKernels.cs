@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Multilevel.Numerics;
 
 namespace Multilevel.Models.Internals;
@@ -9,6 +10,7 @@ namespace Multilevel.Models.Internals;
 internal static class BlockKernels
 {
     /// <summary>Lower triangle of the diagonal block <paramref name="target"/> −= a · aᵀ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SymmetricRankUpdate(Block target, Block a)
     {
         switch (target, a)
@@ -28,6 +30,7 @@ internal static class BlockKernels
     }
 
     /// <summary><paramref name="target"/> −= a · bᵀ (a: rows of target × shared; b: columns of target × shared).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RankUpdate(Block target, Block a, Block b, SparseProductPlan? plan)
     {
         switch (target, a, b)
@@ -54,6 +57,7 @@ internal static class BlockKernels
     }
 
     /// <summary><paramref name="target"/> := target · L⁻ᵀ where <paramref name="l"/> is a factored diagonal block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RightDivideLowerTranspose(Block target, Block l)
     {
         switch (target, l)
@@ -73,6 +77,7 @@ internal static class BlockKernels
     }
 
     /// <summary>Cholesky factorisation of a diagonal block in place; −1 on success, else the failing scalar column.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Factor(Block block)
     {
         switch (block)
@@ -104,11 +109,13 @@ internal static class BlockKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static NotSupportedException Unsupported(string what, Block first, Block second) =>
         new($"blocked Cholesky: no {what} kernel for the pair ({first.Kind}, {second.Kind})");
 
     // ---- symmetric updates ----
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BlockDiagonalMinusSparseSquare(BlockDiagonalBlock t, SparseBlock s)
     {
         // Valid only when each column level holds at most one row level (checked when the structure was chosen).
@@ -145,6 +152,7 @@ internal static class BlockKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DenseMinusSparseSquare(DenseBlock t, SparseBlock s)
     {
         int qi = s.RowQ, qk = s.ColumnQ, size = qi * qk, ld = t.Rows;
@@ -191,6 +199,7 @@ internal static class BlockKernels
 
     // ---- general updates ----
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DenseMinusDenseSparseT(DenseBlock t, DenseBlock a, SparseBlock b)
     {
         // t (m × ℓj qj) −= a (m × ℓk qk) · bᵀ, b is ℓj qj × ℓk qk sparse.
@@ -219,6 +228,7 @@ internal static class BlockKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DenseMinusSparseDenseT(DenseBlock t, SparseBlock a, DenseBlock b)
     {
         // t (ℓi qi × n) −= a (sparse ℓi qi × ℓk qk) · bᵀ, b is n × ℓk qk dense.
@@ -247,6 +257,7 @@ internal static class BlockKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DenseMinusSparseSparseT(DenseBlock t, SparseBlock a, SparseBlock b)
     {
         int ld = t.Rows, qi = a.RowQ, qj = b.RowQ, qk = a.ColumnQ;
@@ -284,6 +295,7 @@ internal static class BlockKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SparseMinusSparseSparseT(SparseBlock t, SparseBlock a, SparseBlock b, SparseProductPlan plan)
     {
         int qi = a.RowQ, qj = b.RowQ, qk = a.ColumnQ;
@@ -316,6 +328,7 @@ internal static class BlockKernels
 
     // ---- divisions ----
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SparseDivideBlockDiagonal(SparseBlock t, BlockDiagonalBlock d)
     {
         int qi = t.RowQ, qc = t.ColumnQ, size = qi * qc;
@@ -344,6 +357,7 @@ internal static class BlockKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DenseDivideBlockDiagonal(DenseBlock t, BlockDiagonalBlock d)
     {
         int m = t.Rows, q = d.Q;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Multilevel.Numerics;
 
 namespace Multilevel.Models.Internals;
@@ -6,6 +7,7 @@ namespace Multilevel.Models.Internals;
 internal static class BlockSolves
 {
     /// <summary>y −= B x (x has B.Columns elements, y has B.Rows).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplySubtract(Block b, ReadOnlySpan<double> x, Span<double> y)
     {
         switch (b)
@@ -46,6 +48,7 @@ internal static class BlockSolves
     }
 
     /// <summary>y −= Bᵀ x (x has B.Rows elements, y has B.Columns).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyTransposeSubtract(Block b, ReadOnlySpan<double> x, Span<double> y)
     {
         switch (b)
@@ -86,6 +89,7 @@ internal static class BlockSolves
     }
 
     /// <summary>x := L⁻¹ x for a factored diagonal block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SolveLower(Block l, Span<double> x)
     {
         switch (l)
@@ -108,6 +112,7 @@ internal static class BlockSolves
     }
 
     /// <summary>x := L⁻ᵀ x for a factored diagonal block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SolveLowerTranspose(Block l, Span<double> x)
     {
         switch (l)

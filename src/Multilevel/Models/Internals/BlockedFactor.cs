@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Multilevel.Models.Internals;
 
 /// <summary>
@@ -62,6 +63,7 @@ internal sealed class BlockedFactor
     public double Ryy { get; private set; }
 
     /// <summary>Describes the kinds of the blocks of L (for diagnostics and tests).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string DescribeStructure()
     {
         var parts = new List<string>();
@@ -81,6 +83,7 @@ internal sealed class BlockedFactor
     /// <param name="theta">θ.</param>
     /// <param name="full">Compute every block of L (needed by the solves after the optimum). Without it, a scalar
     /// crossed model with a supernodal tail skips the left block columns, which the deviance does not need.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Update(ReadOnlySpan<double> theta, bool full = true)
     {
         for (int k = 0; k < _k; k++) _map.FillLambda(k, theta, _lambda[k]);
@@ -135,6 +138,7 @@ internal sealed class BlockedFactor
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double LogDiagonal(Block b, int count)
     {
         double s = 0;
@@ -160,6 +164,7 @@ internal sealed class BlockedFactor
 
     // ---------------- structure ----------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ChooseStructure()
     {
         int last = _k;
@@ -211,6 +216,7 @@ internal sealed class BlockedFactor
     /// When a diagonal block J fills in (crossed factors), tries to hold blocks J.. as one supernodal sparse
     /// factor; the blocks of L there become A-shaped staging blocks for the scaled copy of A.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TryTail()
     {
         int start = -1;
@@ -250,6 +256,7 @@ internal sealed class BlockedFactor
     // ---------------- access for the solves after the optimum ----------------
 
     /// <summary>Element (r, c) of the [X y] diagonal block of L (r ≥ c).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double XyEntry(int r, int c)
     {
         if (_tail is null) return ((DenseBlock)this[_k, _k])[r, c];
@@ -258,6 +265,7 @@ internal sealed class BlockedFactor
     }
 
     /// <summary>Element (r, col) of the block L[K, term] ([X y] rows against the term's random effects).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double XyRowEntry(int term, int r, int col)
     {
         if (_tail is null || term < _tail.Start) return ((DenseBlock)this[_k, term])[r, col];
@@ -266,6 +274,7 @@ internal sealed class BlockedFactor
     }
 
     /// <summary>x := L_Z⁻¹ x, where x is zero in the terms before <paramref name="startTerm"/> (per-term vectors).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SolveZ(double[][] x, int startTerm)
     {
         int limit = _tail?.Start ?? _k;
@@ -299,6 +308,7 @@ internal sealed class BlockedFactor
     }
 
     /// <summary>x := L_Z⁻ᵀ x (per-term vectors).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SolveZTranspose(double[][] x)
     {
         int limit = _tail?.Start ?? _k;
@@ -325,6 +335,7 @@ internal sealed class BlockedFactor
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Block ChooseOffDiagonal(int i, int j, SparseBlock aij)
     {
         if (j == 0) return aij.WithSamePattern();
@@ -376,6 +387,7 @@ internal sealed class BlockedFactor
 
     private static long Key(int rowLevel, int columnLevel) => ((long)columnLevel << 32) | (uint)rowLevel;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static SparseProductPlan MakePlan(SparseBlock target, SparseBlock lik, SparseBlock ljk)
     {
         var t = new List<int>();
@@ -400,6 +412,7 @@ internal sealed class BlockedFactor
 
     // ---------------- L ← ΛᵀAΛ + I ----------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CopyScaled(int fromColumn = 0)
     {
         int last = _k;
@@ -446,6 +459,7 @@ internal sealed class BlockedFactor
         ((DenseBlock)_a[last, last]).Values.CopyTo(((DenseBlock)this[last, last]).Values, 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CopyDiagonal(BlockDiagonalBlock a, Block target, double[] lambda)
     {
         int q = a.Q, qq = q * q;
@@ -481,6 +495,7 @@ internal sealed class BlockedFactor
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CopyOffDiagonal(SparseBlock a, Block target, double[] lambdaI, double[] lambdaJ, int[]? entryMap)
     {
         int qi = a.RowQ, qj = a.ColumnQ, size = qi * qj;
@@ -544,6 +559,7 @@ internal sealed class BlockedFactor
     }
 
     /// <summary>dst (qi × qj) = λiᵀ · src · λj, all column-major, λ lower triangular.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScaleBlock(ReadOnlySpan<double> src, Span<double> dst, int qi, ReadOnlySpan<double> li, int qj, ReadOnlySpan<double> lj)
     {
         Span<double> tmp = _scratch.AsSpan(_scratch.Length / 2, qi * qj);

@@ -71,6 +71,7 @@ internal sealed class ScalarTailAssembly
     /// <param name="node">New index of each entry, increasing within a level.</param>
     /// <param name="aValue">A's value of each entry (A[c, node]).</param>
     /// <param name="staging">A's blocks of the tail with the positions of their values (−1: not stored).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ScalarTailAssembly Create(SupernodalFactor factor, int[] nodeTerm, double[] diag00,
         int[] levelStart, int[] node, double[] aValue, IReadOnlyList<(double[] Values, int[] Dest)> staging)
     {
@@ -134,6 +135,7 @@ internal sealed class ScalarTailAssembly
     /// Sets λ₀ and the λ of each tail term (<paramref name="termLambda"/>, the last one 1 for [X y]) for the
     /// assemblies that follow; returns Σ_c log(λ₀² d_c + 1) = log|L₀₀|².
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Prepare(double lambda0, ReadOnlySpan<double> termLambda)
     {
         double l2 = lambda0 * lambda0;
@@ -156,6 +158,7 @@ internal sealed class ScalarTailAssembly
     /// sequential call, and each column is assembled by one thread: the same bits with any number of threads.
     /// </summary>
     /// <returns>−1 on success, else the new column whose pivot failed.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int AssembleAndFactor()
     {
         int root = _factor.SupernodeCount - 1;
@@ -235,6 +238,7 @@ internal sealed class ScalarTailAssembly
 
         public int[] Map(int worker) => _maps[worker] ??= new int[owner._n];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int worker)
         {
             while (true)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Multilevel.Models.Internals;
 
 /// <summary>
@@ -57,6 +58,7 @@ internal sealed class SparseBlock : Block
     public int EntrySize => RowQ * ColumnQ;
 
     /// <summary>The stored entry of level pair (rowLevel, columnLevel), or −1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Find(int rowLevel, int columnLevel)
     {
         int lo = ColumnStart[columnLevel], hi = ColumnStart[columnLevel + 1] - 1;
@@ -84,6 +86,7 @@ internal sealed class SparseBlock : Block
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Get(int i, int j)
     {
         int e = Find(i / RowQ, j / ColumnQ);
@@ -93,6 +96,7 @@ internal sealed class SparseBlock : Block
 
     public override void Clear() => Array.Clear(Values);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Block Clone() =>
         new SparseBlock(RowLevels, RowQ, ColumnLevels, ColumnQ, ColumnStart, RowLevel, (double[])Values.Clone());
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Multilevel.Numerics;
 using Multilevel.Numerics.Internals;
 
@@ -91,6 +92,7 @@ internal sealed class SupernodalFactor
     /// old indices &lt; nz), [X y] last, postorder of the elimination tree, supernodes (fundamental, then adjacent
     /// ones merged while the explicit zeros stay few).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static SupernodalFactor Analyze(int nz, int p1, MinimumDegreeOrdering.Graph graph)
     {
         int n = nz + p1;
@@ -210,6 +212,7 @@ internal sealed class SupernodalFactor
 
     private static long Trapezoid(long ld, int width) => ld * width - (long)width * (width - 1) / 2;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] Postorder(int[] parent, int n)
     {
         var firstChild = new int[n];
@@ -251,6 +254,7 @@ internal sealed class SupernodalFactor
     }
 
     /// <summary>Position in <see cref="Values"/> of L(row, col) (new indices, row ≥ col), or −1 if not stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Position(int row, int col)
     {
         if (row < col) (row, col) = (col, row);
@@ -265,6 +269,7 @@ internal sealed class SupernodalFactor
     /// Positions of L(rows[x], rows[b]) for all x ≥ b of a list of new indices sorted increasingly (a clique),
     /// written to <paramref name="destination"/> in (b, x ≥ b) order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CliquePositions(ReadOnlySpan<int> rows, Span<int> destination)
     {
         int t = 0;
@@ -286,6 +291,7 @@ internal sealed class SupernodalFactor
     }
 
     /// <summary>Position of the (old) pair; the pair must lie in the pattern.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int PositionOld(int oldRow, int oldCol)
     {
         int p = Position(_newOf[oldRow], _newOf[oldCol]);
@@ -313,6 +319,7 @@ internal sealed class SupernodalFactor
     /// Factors supernodes [<paramref name="from"/>, <paramref name="to"/>) (in order; from 0 first, then the
     /// rest: the same operations as one call); −1 on success, else the new column whose pivot failed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Factor(int from, int to)
     {
         if (from == 0) Array.Fill(_head, -1);
@@ -416,6 +423,7 @@ internal sealed class SupernodalFactor
     /// InstEval gives the same bits with and without the split). It only costs the single-threaded case a little
     /// (smaller kernel calls), so it is used only when the worker team can run.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int FactorRoot(int s)
     {
         int updates = 0;
@@ -434,6 +442,7 @@ internal sealed class SupernodalFactor
     }
 
     /// <summary>Applies the root's updates to its local columns [lo, hi).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void UpdateRootColumns(int s, int count, int lo, int hi, double[] scratch)
     {
         var values = _values.AsSpan();
@@ -494,6 +503,7 @@ internal sealed class SupernodalFactor
         public int Split;
         private readonly double[]?[] _scratch = new double[KernelOptions.DefaultThreads][];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int worker)
         {
             int s = owner._rows.Length - 1;
@@ -511,6 +521,7 @@ internal sealed class SupernodalFactor
     }
 
     /// <summary>Σ log of the diagonal over new columns [from, to).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double LogDiagonal(int from, int to)
     {
         double s = 0;
@@ -519,6 +530,7 @@ internal sealed class SupernodalFactor
     }
 
     /// <summary>L(j, j).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Diagonal(int j)
     {
         int s = _owner[j];
@@ -528,6 +540,7 @@ internal sealed class SupernodalFactor
     }
 
     /// <summary>x := L_Z⁻¹ x on the random-effects nodes (new order, x has at least nz elements).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SolveLowerZ(Span<double> x, int startColumn = 0)
     {
         for (int s = _owner[Math.Min(startColumn, _n - 1)]; s < _rows.Length; s++)
@@ -553,6 +566,7 @@ internal sealed class SupernodalFactor
     }
 
     /// <summary>x := L_Z⁻ᵀ x on the random-effects nodes (new order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SolveLowerTransposeZ(Span<double> x)
     {
         for (int s = _rows.Length - 1; s >= 0; s--)
@@ -576,6 +590,7 @@ internal sealed class SupernodalFactor
     }
 
     /// <summary>First column, width, number of rows and offset in <see cref="Values"/> of supernode s.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (int First, int Width, int Rows, int Offset) SupernodeLayout(int s) =>
         (_first[s], _first[s + 1] - _first[s], _rows[s].Length, _offset[s]);
 

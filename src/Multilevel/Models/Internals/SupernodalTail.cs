@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Multilevel.Models.Internals;
 
 /// <summary>
@@ -53,6 +54,7 @@ internal sealed class SupernodalTail
     /// <summary>Number of random-effects nodes.</summary>
     public int RandomEffectNodes => _factor.RandomEffectNodes;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Describe() =>
         $"L[{_start}..{_k},{_start}..{_k}]=Supernodal(order {_factor.Order}, {_factor.SupernodeCount} supernodes, {_factor.StoredEntries} stored, minimum-degree order{(_scalar is null ? "" : $"; scalar assembly: {_scalar.ProductCount} products")})";
 
@@ -65,6 +67,7 @@ internal sealed class SupernodalTail
     /// <param name="left">The blocks L[i, k] for i ≥ J, k &lt; J (W), by (i, k).</param>
     /// <param name="staging">A-shaped blocks of L for i ≥ j ≥ J (filled by the scaled copy of A), by (i, j).</param>
     /// <param name="force">Use the tail whenever the structure allows it, whatever the size and the work saved (tests).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static SupernodalTail? TryCreate(GramMatrix a, int start, Func<int, int, Block> left, Func<int, int, Block> staging, bool force)
     {
         int k = a.Layout.TermCount;
@@ -327,6 +330,7 @@ internal sealed class SupernodalTail
             gatherBlock, gatherIndex, dest, maxColumn);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool SameLayout(Block a, Block l) => (a, l) switch
     {
         (BlockDiagonalBlock x, BlockDiagonalBlock y) => x.Values.Length == y.Values.Length && x.Q == y.Q,
@@ -344,6 +348,7 @@ internal sealed class SupernodalTail
     /// (<see cref="ScalarTailAssembly"/>), then factored. Returns −1 on success (else the failing column) and
     /// Σ log diag L₀₀.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (int Fail, double LogDiagonalLeft) FastAssembleAndFactor(double lambda0, Func<int, double> lambdaOfTerm)
     {
         var ts = _termLambda;
@@ -353,6 +358,7 @@ internal sealed class SupernodalTail
         int fail = _scalar.AssembleAndFactor();
         return (fail, 0.5 * logLeft);
     }
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddStaging(double[] values)
     {
         foreach (var (block, dest) in _staging)
@@ -372,6 +378,7 @@ internal sealed class SupernodalTail
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForEachEntry(SparseBlock s, Action<int, int, int> action)
     {
         for (int c = 0; c < s.ColumnLevels; c++)
@@ -380,6 +387,7 @@ internal sealed class SupernodalTail
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] StagingDestinations(SupernodalFactor factor, Block block, int i, int j, int k, int nz, Func<int, int> off)
     {
         switch (block)
@@ -441,6 +449,7 @@ internal sealed class SupernodalTail
 
     /// <summary>Assembles S from the scaled staging blocks and the left block columns, and factors it.</summary>
     /// <returns>−1 on success, else the failing column (new index).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int AssembleAndFactor(double lambda0, Func<int, double> lambdaOfTerm)
     {
         if (_scalar is not null) return FastAssembleAndFactor(lambda0, lambdaOfTerm).Fail;

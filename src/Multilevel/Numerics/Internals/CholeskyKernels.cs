@@ -17,6 +17,7 @@ internal static unsafe class CholeskyKernels
     public const int BaseSize = 32;
 
     /// <summary>Factorises; −1 on success, else the first column whose pivot is not positive.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Factor(KernelContext cx, double* a, int n, int lda)
     {
         if (n <= BaseSize) return cx.Set.Fused ? Unblocked<FusedArith>(a, n, lda) : Unblocked<PlainArith>(a, n, lda);

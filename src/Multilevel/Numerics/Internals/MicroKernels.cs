@@ -18,6 +18,7 @@ namespace Multilevel.Numerics.Internals;
 internal static unsafe class MicroKernels
 {
     /// <summary>Edge-tile write-back with fused multiply-add (the same rounding as the vector write-back).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ScatterFused(double* t, int ldt, double* c, nint ldc, double alpha, int mr, int nr, int lowMin)
     {
         for (int s = 0; s < nr; s++)
@@ -30,6 +31,7 @@ internal static unsafe class MicroKernels
     }
 
     /// <summary>Edge-tile write-back with a separate multiply and add (kernels without FMA).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ScatterPlain(double* t, int ldt, double* c, nint ldc, double alpha, int mr, int nr, int lowMin)
     {
         for (int s = 0; s < nr; s++)
@@ -42,6 +44,7 @@ internal static unsafe class MicroKernels
     }
 
     /// <summary>Scalar 4 × 4 kernel for hardware without SIMD acceleration (multiply then add).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Scalar4x4(int kc, double* pa, double* pb, double* c, nint ldc, double alpha, int mr, int nr, int lowMin)
     {
         double* t = stackalloc double[16];

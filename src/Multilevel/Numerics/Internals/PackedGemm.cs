@@ -54,6 +54,7 @@ internal static unsafe class PackedGemm
     public static int KBlockCount(int k) => (k + KC - 1) / KC;
 
     /// <summary>Start of k block <paramref name="b"/> of <paramref name="count"/> (even split of k).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int KBlockStart(int k, int count, int b)
     {
         int q = k / count, r = k % count;
@@ -61,6 +62,7 @@ internal static unsafe class PackedGemm
     }
 
     /// <summary>C += α A Bᵀ (lower triangle only if <paramref name="lower"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Update(KernelContext cx, int m, int n, int k, double alpha, Operand a, Operand b, double* c, nint ldc, bool lower)
     {
         if (m <= 0 || n <= 0 || k <= 0 || alpha == 0) return;
@@ -125,6 +127,7 @@ internal static unsafe class PackedGemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static nint AlignedBase(double[] buffer)
     {
         nint addr = (nint)Unsafe.AsPointer(ref buffer[0]);
@@ -218,6 +221,7 @@ internal static unsafe class PackedGemm
             colUnits = (Math.Min(n, lower ? m : n) + unitCols - 1) / unitCols;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int CountUnits(int ur, int uc)
         {
             int ru = (m + ur - 1) / ur, cu = (Math.Min(n, lower ? m : n) + uc - 1) / uc;
@@ -229,6 +233,7 @@ internal static unsafe class PackedGemm
             return count;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void SetGroup(int k, int kBlocks, int g0, int g1)
         {
             this.k = k;
@@ -253,6 +258,7 @@ internal static unsafe class PackedGemm
 
         private int Kc(int blk) => KBlockStart(k, kBlocks, blk + 1) - KBlockStart(k, kBlocks, blk);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int worker)
         {
             int t;

@@ -27,6 +27,7 @@ internal static unsafe class Triangular
     // ---------------------------------------------------------------- B := B L⁻ᵀ (right, lower, transposed)
 
     /// <summary>B (m × n) := B · L⁻ᵀ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RightLowerTranspose(KernelContext cx, int m, int n, double* l, int ldl, double* b, int ldb)
     {
         if (m <= 0 || n <= 0) return;
@@ -35,6 +36,7 @@ internal static unsafe class Triangular
 
     // With several threads the GEMMs of the recursion share their packed panels between threads (PackedGemm),
     // and each base block is split into row chunks (no packing there), so nothing is packed twice.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RightLowerTransposeRec(KernelContext cx, int m, int n, double* l, int ldl, double* b, int ldb)
     {
         if (n <= BaseSize)
@@ -62,6 +64,7 @@ internal static unsafe class Triangular
     {
         private int next;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int worker)
         {
             int chunks = (m + BaseRowChunk - 1) / BaseRowChunk;
@@ -246,6 +249,7 @@ internal static unsafe class Triangular
     // ---------------------------------------------------------------- B := B L⁻¹ (right, lower)
 
     /// <summary>B (m × n) := B · L⁻¹.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RightLower(KernelContext cx, int m, int n, double* l, int ldl, double* b, int ldb)
     {
         if (m <= 0 || n <= 0) return;
@@ -257,6 +261,7 @@ internal static unsafe class Triangular
         RightLowerRec(cx, m, n, l, ldl, b, ldb);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RightLowerRec(KernelContext cx, int m, int n, double* l, int ldl, double* b, int ldb)
     {
         if (n <= BaseSize)
@@ -315,6 +320,7 @@ internal static unsafe class Triangular
     // ---------------------------------------------------------------- B := L⁻¹ B (left, lower)
 
     /// <summary>B (n × nrhs) := L⁻¹ B (solves L X = B).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LeftLower(KernelContext cx, int n, int nrhs, double* l, int ldl, double* b, int ldb)
     {
         if (n <= 0 || nrhs <= 0) return;
@@ -326,6 +332,7 @@ internal static unsafe class Triangular
         LeftLowerRec(cx, n, nrhs, l, ldl, b, ldb);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LeftLowerRec(KernelContext cx, int n, int nrhs, double* l, int ldl, double* b, int ldb)
     {
         if (n <= BaseSize)
@@ -367,6 +374,7 @@ internal static unsafe class Triangular
     // ---------------------------------------------------------------- B := L⁻ᵀ B (left, lower, transposed)
 
     /// <summary>B (n × nrhs) := L⁻ᵀ B (solves Lᵀ X = B).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LeftLowerTranspose(KernelContext cx, int n, int nrhs, double* l, int ldl, double* b, int ldb)
     {
         if (n <= 0 || nrhs <= 0) return;
@@ -378,6 +386,7 @@ internal static unsafe class Triangular
         LeftLowerTransposeRec(cx, n, nrhs, l, ldl, b, ldb);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LeftLowerTransposeRec(KernelContext cx, int n, int nrhs, double* l, int ldl, double* b, int ldb)
     {
         if (n <= BaseSize)
@@ -444,6 +453,7 @@ internal static unsafe class Triangular
     // ---------------------------------------------------------------- inverses
 
     /// <summary>L := L⁻¹ in place (lower triangular).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void InvertLower(KernelContext cx, int n, double* l, int ldl)
     {
         if (n <= 0) return;
@@ -526,6 +536,7 @@ internal static unsafe class Triangular
     {
         private int next;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int worker)
         {
             int chunks = (m + ChunkSize - 1) / ChunkSize;
@@ -544,6 +555,7 @@ internal static unsafe class Triangular
     {
         private int next;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Execute(int worker)
         {
             int chunks = (nrhs + ChunkSize - 1) / ChunkSize;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
@@ -19,6 +20,7 @@ internal abstract class KernelJob
     internal int HelperClaims;
 
     /// <summary>Counts one claimed work item (for the team's judgement of whether helpers get a core).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected void Claimed(int worker)
     {
         if (worker == 0) CallerClaims++;
@@ -49,6 +51,7 @@ internal static class WorkerTeam
     [ThreadStatic] private static long callerWaitTicks;
 
     /// <summary>Records time the calling thread (worker 0) spent waiting inside a job for work held by a helper.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void NoteCallerWait(int worker, long ticks)
     {
         if (worker == 0) callerWaitTicks += ticks;
@@ -76,6 +79,7 @@ internal static class WorkerTeam
     public static int HardwareThreads => Environment.ProcessorCount;
 
     /// <summary>Runs <paramref name="job"/> on the caller and up to <paramref name="threads"/> − 1 helpers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(KernelJob job, int threads)
     {
         if (threads <= 1 || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
@@ -135,6 +139,7 @@ internal static class WorkerTeam
     /// three strikes (with fewer than 16 calm jobs in between each) switch the team off for the next
     /// <see cref="BackOffRuns"/> jobs.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void JudgeHelpers(long waited, long total, int callerClaims, int helperClaims, int threads)
     {
         long minWait = Stopwatch.Frequency / 5000;
@@ -155,6 +160,7 @@ internal static class WorkerTeam
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Helper[] EnsureHelpers(int count)
     {
         Helper[] team = Volatile.Read(ref helpers);
@@ -192,6 +198,7 @@ internal static class WorkerTeam
         }
 
         /// <summary>Posts a job; returns whether the helper was blocked (so it starts only after a wake-up).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Post(KernelJob work)
         {
             job = work;
@@ -203,6 +210,7 @@ internal static class WorkerTeam
         }
 
         /// <summary>Waits for the helper's share to finish, or withdraws the job if it never started.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public Exception? Collect()
         {
             if (Interlocked.CompareExchange(ref state, Idle, Posted) == Posted)
@@ -219,6 +227,7 @@ internal static class WorkerTeam
             return e;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Loop()
         {
             long spinTicks = Stopwatch.Frequency * HelperSpinMicroseconds / 1_000_000;
