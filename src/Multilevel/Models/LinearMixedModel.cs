@@ -73,14 +73,18 @@ public static partial class LinearMixedModel
         var lower = deviance.LowerBounds;
         int n = lower.Length;
         var upper = Enumerable.Repeat(double.PositiveInfinity, n).ToArray();
-        var start = options.StartTheta is { } s ? [.. s] : deviance.InitialTheta;
+        // lme4 starts at θ = 1 (0 off the diagonal); with scalar terms only, moments of the Gram matrix start nearer
+        double[]? moments = options.StartTheta is null && options.OptimizerSettings is null && options.CustomOptimizer is null
+            ? MomentStart.Theta(deviance.Gram) : null;
+        var start = options.StartTheta is { } s ? [.. s] : moments ?? deviance.InitialTheta;
         if (start.Length != n) throw new ArgumentException($"the start has {start.Length} elements; θ has {n}", nameof(options));
         for (int i = 0; i < n; i++)
         {
             if (!(start[i] >= lower[i])) throw new ArgumentException($"start θ[{i + 1}] = {start[i]} is below its lower bound {lower[i]}", nameof(options));
         }
         var optimizer = options.CustomOptimizer ?? OptimizerFactory.Create(options.Optimizer);
-        var settings = options.OptimizerSettings ?? new OptimizerOptions(InitialStep: LinearMixedModelOptions.DefaultInitialStep);
+        var settings = options.OptimizerSettings
+            ?? new OptimizerOptions(InitialStep: moments is null ? LinearMixedModelOptions.DefaultInitialStep : MomentStart.InitialStep);
         var ct = options.CancellationToken;
         var progress = options.Progress;
         int offset = 0;

@@ -24,12 +24,19 @@ public readonly record struct LinearMixedModelOptions
 
     /// <summary>
     /// Step sizes and stopping rules of the optimiser. Null: the optimiser's defaults with an initial step of 0.75
-    /// (the elements of θ are of order 1; MixedModels.jl's choice, which needs fewer evaluations than lme4's 0.2 on
-    /// lme4's test problems and reaches the same optimum).
+    /// from lme4's start (the elements of θ are of order 1; MixedModels.jl's choice, which needs fewer evaluations than
+    /// lme4's 0.2 on lme4's test problems and reaches the same optimum), or 0.2 from the moment start (see
+    /// <see cref="StartTheta"/>).
     /// </summary>
     public OptimizerOptions? OptimizerSettings { get; init; }
 
-    /// <summary>Starting θ (null: lme4's start).</summary>
+    /// <summary>
+    /// Starting θ. Null: when every random-effects term is scalar (random intercepts, or one slope without an
+    /// intercept) and no optimiser settings are given, one-way analysis-of-variance estimates from the Gram matrix —
+    /// each term's between-level variance of the least-squares residuals over the residual variance — which take
+    /// about half of lme4's evaluations on crossed and nested models (InstEval 40 against 76) to the same optimum;
+    /// otherwise lme4's start, 1 on the diagonal of each λ and 0 off it.
+    /// </summary>
     public IReadOnlyList<double>? StartTheta { get; init; }
 
     /// <summary>Skip the gradient and Hessian at the optimum (and the convergence warnings they feed). Default false.</summary>
