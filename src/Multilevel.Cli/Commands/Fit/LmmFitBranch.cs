@@ -61,7 +61,14 @@ internal sealed class LmmFitBranch : IFitBranch
             foreach (var w in fit.Warnings) Console.Error.WriteLine($"mlm: warning: {w}");
             return CliApp.Ok;
         }
-        var text = style == "statsmodels" ? MixedLmSummary.Render(fit) : LmerSummary.Render(fit, request.DataName);
+        WriteText(fit, style, request.DataName, report);
+        return CliApp.Ok;
+    }
+
+    /// <summary>The text of an LMM fit: the summary in <paramref name="style"/>, rows left out, messages, and the inference report.</summary>
+    internal static void WriteText(LinearMixedModelFit fit, string style, string dataName, Inference.InferenceReport? report)
+    {
+        var text = style == "statsmodels" ? MixedLmSummary.Render(fit) : LmerSummary.Render(fit, dataName);
         Console.Out.Write(text);
         if (fit.RowsDropped > 0)
         {
@@ -73,6 +80,5 @@ internal sealed class LmmFitBranch : IFitBranch
             foreach (var w in fit.Warnings) Console.Out.Write($"warning: {w}\n");
         }
         report?.WriteText(Console.Out);
-        return CliApp.Ok;
     }
 }

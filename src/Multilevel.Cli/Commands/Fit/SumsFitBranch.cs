@@ -131,18 +131,7 @@ internal sealed class SumsFitBranch : IFitBranch
             foreach (var w in fit.Warnings) Console.Error.WriteLine($"mlm: warning: {w}");
             return CliApp.Ok;
         }
-        var text = style == "statsmodels" ? MixedLmSummary.Render(fit) : LmerSummary.Render(fit, GramSources.Redact(request.DataName));
-        Console.Out.Write(text);
-        if (fit.RowsDropped > 0)
-        {
-            Console.Out.Write($"{fit.RowsDropped} of {fit.RowsInData} rows were left out for missing values; {fit.Observations} used.\n");
-        }
-        foreach (var m in fit.Messages.Where(m => !m.Contains("missing", StringComparison.OrdinalIgnoreCase))) Console.Out.Write(m + "\n");
-        if (style == "statsmodels")
-        {
-            foreach (var w in fit.Warnings) Console.Out.Write($"warning: {w}\n");
-        }
-        report?.WriteText(Console.Out);
+        LmmFitBranch.WriteText(fit, style, GramSources.Redact(request.DataName), report);
         Console.Out.Write(string.Create(CultureInfo.InvariantCulture,
             $"Sums over the rows computed from {fit.DataSource}: {Describe(stats)} in {stats.Seconds:F2} s; fit in {seconds - stats.Seconds:F2} s. Fitted values and residuals need the rows and are not computed.\n"));
         return CliApp.Ok;
