@@ -75,35 +75,12 @@ public class BobyqaTests(ITestOutputHelper output)
     {
         // A random positive-definite quadratic on [−1, 1]⁴ with a linear term large enough that some bounds bind;
         // the reference is the exact KKT point found by enumerating active sets.
-        var rng = new Random(seed);
         int n = 4;
-        var l = new double[n, n];
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = 0; j <= i; j++) l[i, j] = rng.NextDouble() - 0.5 + (i == j ? 1 : 0);
-        }
-        var a = new double[n, n];
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                for (int k = 0; k < n; k++) a[i, j] += l[i, k] * l[j, k];
-            }
-        }
-        var b = Enumerable.Range(0, n).Select(_ => 4 * (rng.NextDouble() - 0.5)).ToArray();
+        var quadratic = RandomQuadratic.Create(seed, n);
         var lower = Fill(n, -1);
         var upper = Fill(n, 1);
-        double F(double[] x)
-        {
-            double s = 0;
-            for (int i = 0; i < n; i++)
-            {
-                s += b[i] * x[i];
-                for (int j = 0; j < n; j++) s += 0.5 * x[i] * a[i, j] * x[j];
-            }
-            return s;
-        }
-        var exact = BoxQuadraticMinimum(a, b, lower, upper);
+        Func<double[], double> F = quadratic.Value;
+        var exact = BoxQuadraticMinimum(quadratic.A, quadratic.B, lower, upper);
         var r = bobyqa.Minimize(F, new double[n], lower, upper, new OptimizerOptions(FinalStep: 1e-8));
         Log($"box quadratic seed {seed} (active: {exact.Count(x => Math.Abs(x) == 1)})", r);
         Assert.True(r.Converged);

@@ -45,33 +45,10 @@ public class NelderMeadTests(ITestOutputHelper output)
     [InlineData(3)]
     public void BoxQuadratic_MatchesTheExactKktSolution(int seed)
     {
-        var rng = new Random(seed);
         int n = 4;
-        var l = new double[n, n];
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = 0; j <= i; j++) l[i, j] = rng.NextDouble() - 0.5 + (i == j ? 1 : 0);
-        }
-        var a = new double[n, n];
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                for (int k = 0; k < n; k++) a[i, j] += l[i, k] * l[j, k];
-            }
-        }
-        var b = Enumerable.Range(0, n).Select(_ => 4 * (rng.NextDouble() - 0.5)).ToArray();
-        double F(double[] x)
-        {
-            double s = 0;
-            for (int i = 0; i < n; i++)
-            {
-                s += b[i] * x[i];
-                for (int j = 0; j < n; j++) s += 0.5 * x[i] * a[i, j] * x[j];
-            }
-            return s;
-        }
-        var exact = BoxQuadraticMinimum(a, b, Fill(n, -1), Fill(n, 1));
+        var quadratic = RandomQuadratic.Create(seed, n);
+        Func<double[], double> F = quadratic.Value;
+        var exact = BoxQuadraticMinimum(quadratic.A, quadratic.B, Fill(n, -1), Fill(n, 1));
         var r = nelderMead.Minimize(F, new double[n], Fill(n, -1), Fill(n, 1), new OptimizerOptions(FinalStep: 1e-9));
         Log($"box quadratic seed {seed}", r);
         Assert.True(r.Converged);

@@ -108,6 +108,43 @@ internal static class TestProblems
     }
 
     /// <summary>
+    /// A random positive-definite quadratic ½ xᵀA x + bᵀx in n dimensions (A = L Lᵀ with L random lower triangular around
+    /// the identity; b large enough that some bounds of [−1, 1]ⁿ bind), the same for the same seed.
+    /// </summary>
+    public sealed record RandomQuadratic(double[,] A, double[] B)
+    {
+        public static RandomQuadratic Create(int seed, int n)
+        {
+            var rng = new Random(seed);
+            var l = new double[n, n];
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j <= i; j++) l[i, j] = rng.NextDouble() - 0.5 + (i == j ? 1 : 0);
+            }
+            var a = new double[n, n];
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    for (int k = 0; k < n; k++) a[i, j] += l[i, k] * l[j, k];
+                }
+            }
+            return new RandomQuadratic(a, [.. Enumerable.Range(0, n).Select(_ => 4 * (rng.NextDouble() - 0.5))]);
+        }
+
+        public double Value(double[] x)
+        {
+            double s = 0;
+            for (int i = 0; i < B.Length; i++)
+            {
+                s += B[i] * x[i];
+                for (int j = 0; j < B.Length; j++) s += 0.5 * x[i] * A[i, j] * x[j];
+            }
+            return s;
+        }
+    }
+
+    /// <summary>
     /// Exact minimiser of ½ xᵀ A x + bᵀ x on the box [lower, upper] (A positive definite, small n): tries every
     /// assignment of each variable to free / lower / upper, solves the equations of the free variables and keeps
     /// the assignment that satisfies the Karush–Kuhn–Tucker conditions. Independent of the optimisers.
