@@ -6,8 +6,7 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 case_="${1:-insteval}"; rounds="${2:-3}"; data="${3:-$root/../shared/data}"
 tmp="$root/bench/results/tmp"; mkdir -p "$tmp"
-dotnet build "$root/bench/Multilevel.Bench" -c Release -nologo -v quiet >/dev/null || exit 1
-bench="dotnet $root/bench/Multilevel.Bench/bin/Release/net10.0/Multilevel.Bench.dll"
+bench="$("$root/bench/build.sh")" || exit 1
 [ "$case_" = sim1m ] && [ ! -f "$tmp/sim1m.csv" ] && $bench lmm sim1m --export "$tmp" >/dev/null
 for r in $(seq 1 "$rounds"); do
   echo "round $r (load $(cut -d' ' -f1 /proc/loadavg))"

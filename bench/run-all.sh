@@ -10,8 +10,7 @@ data="${1:-$root/../shared/data}"
 tmp="$root/bench/results/tmp"
 out="$root/bench/results/run-all.txt"
 mkdir -p "$tmp"
-dotnet build "$root/bench/Multilevel.Bench" -c Release -nologo -v quiet >/dev/null || exit 1
-bench="dotnet $root/bench/Multilevel.Bench/bin/Release/net10.0/Multilevel.Bench.dll"
+bench="$("$root/bench/build.sh")" || exit 1
 {
   echo "# bench/run-all.sh, $(date -u '+%Y-%m-%d %H:%M UTC')"
   lscpu | grep -E "Model name|^CPU\(s\)|Thread|L3"

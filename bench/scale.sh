@@ -22,5 +22,5 @@ tests/servers/db-servers.sh install
 tests/servers/db-servers.sh start "$servers_dir" >/dev/null
 # shellcheck disable=SC1091
 source "$servers_dir/env"
-dotnet build bench/Multilevel.Bench -c Release --nologo -v q >&2
-dotnet bench/Multilevel.Bench/bin/Release/net10.0/Multilevel.Bench.dll scale --ch "$MLM_CH_URL" "$@"
+bench="$(bench/build.sh)" || exit 1
+$bench scale --ch "$MLM_CH_URL" "$@"

@@ -88,8 +88,16 @@ internal static class LmmBench
         double tOpt = Stopwatch.GetElapsedTime(t0).TotalSeconds - tDesign - tGram;
         LinearMixedModel.CreateFit(design, deviance, optimum, options);
         double tAll = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        // per evaluation at the optimum (MLM_BENCH_EVALS=N evaluations, 100 by default)
+        long e0 = Stopwatch.GetTimestamp();
+        int evals = int.Parse(Environment.GetEnvironmentVariable("MLM_BENCH_EVALS") ?? "100", Inv);
+        for (int i = 0; i < evals; i++) deviance.Evaluate(optimum.Final);
+        double perEvaluation = Stopwatch.GetElapsedTime(e0).TotalMilliseconds / evals;
+        // MLM_BENCH_DESIGNS=N repeats the per-row steps (design and Gram matrix) N more times, for a profiler
+        int designs = int.Parse(Environment.GetEnvironmentVariable("MLM_BENCH_DESIGNS") ?? "0", Inv);
+        for (int i = 0; i < designs; i++) LinearMixedModel.CreateDeviance(LinearMixedModel.BuildDesign("y ~ x + (1 + x|g)", data, options), options);
         Console.WriteLine(string.Create(Inv,
-            $"sim1m ML, warm, step by step: design {tDesign:F3} s, Gram + deviance {tGram:F3} s, optimisation {tOpt:F3} s ({optimum.Evaluations} evaluations), checks + result {tAll - tDesign - tGram - tOpt:F3} s; total {tAll:F3} s"));
+            $"sim1m ML, warm, step by step: design {tDesign:F3} s, Gram + deviance {tGram:F3} s, optimisation {tOpt:F3} s ({optimum.Evaluations} evaluations), checks + result {tAll - tDesign - tGram - tOpt:F3} s; total {tAll:F3} s; {perEvaluation:F3} ms per evaluation"));
     }
 
     private static void Small(int reps)

@@ -80,6 +80,12 @@ public sealed class GramAccumulator
         if (xy.Length != (long)count * _p1) throw new ArgumentException($"xy has {xy.Length} values, expected {count} × {_p1}", nameof(xy));
         if (weights.Length != 0 && weights.Length != count) throw new ArgumentException($"weights has {weights.Length} values, expected {count} or none", nameof(weights));
 
+        if (weights.Length == 0 && _k == 1)
+        {
+            AddUnweightedRowsOneTerm(count, levels, z, xy);
+            return;
+        }
+
         Span<double> wz = stackalloc double[Math.Min(_totalQ, 64)];
         double[]? wzHeap = _totalQ > 64 ? new double[_totalQ] : null;
         Span<double> wzs = wzHeap ?? wz[.._totalQ];
@@ -145,6 +151,100 @@ public sealed class GramAccumulator
             _rows++;
             if (w != 1.0) _sumLogWeights += Math.Log(w);
         }
+    }
+
+    /// <summary>
+    /// <see cref="AddRows"/> for the commonest case — one random-effects term, no prior weights — with the same
+    /// arithmetic per element, in the same order (w = 1 makes w·z equal z), so both paths give the same bits.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void AddUnweightedRowsOneTerm(int count, ReadOnlySpan<int> levels, ReadOnlySpan<double> z, ReadOnlySpan<double> xy)
+    {
+        int q = _q[0], p1 = _p1, qq = q * q, levelCount = _layout.Terms[0].Levels;
+        for (int r = 0; r < count; r++)
+        {
+            if ((uint)levels[r] >= (uint)levelCount)
+            {
+                throw new ModelSpecificationException($"level index {levels[r]} of random-effects term 1 in row {r + 1} of the chunk is outside [0, {levelCount - 1}]");
+            }
+        }
+        if (q == 2)
+        {
+            AddUnweightedRowsQ2(count, levels, z, xy);
+            return;
+        }
+        var diag = _diag[0].AsSpan();
+        var xyz = _xyz[0].AsSpan();
+        var xyxy = _xyxy.AsSpan();
+        for (int r = 0; r < count; r++)
+        {
+            int g = levels[r];
+            var zr = z.Slice(r * q, q);
+            var xr = xy.Slice(r * p1, p1);
+            var d = diag.Slice(g * qq, qq);
+            for (int b = 0; b < q; b++)
+            {
+                double zb = zr[b];
+                for (int a = 0; a < q; a++) d[b * q + a] += zr[a] * zb;
+            }
+            var c = xyz.Slice(g * q * p1, q * p1);
+            for (int b = 0; b < q; b++)
+            {
+                double zb = zr[b];
+                var col = c.Slice(b * p1, p1);
+                for (int a = 0; a < p1; a++) col[a] += xr[a] * zb;
+            }
+            for (int b = 0; b < p1; b++)
+            {
+                double xb = xr[b];
+                for (int a = b; a < p1; a++) xyxy[b * p1 + a] += xr[a] * xb;
+            }
+        }
+        _rows += count;
+    }
+
+    /// <summary>
+    /// The loop of <see cref="AddUnweightedRowsOneTerm"/> for q = 2 (a random intercept and slope), unrolled, with
+    /// the level sums of the row a few rows ahead fetched into cache: rows seldom arrive sorted by level, and with
+    /// 10,000 levels the sums outgrow the core's cache. Levels are checked by the caller.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private unsafe void AddUnweightedRowsQ2(int count, ReadOnlySpan<int> levels, ReadOnlySpan<double> z, ReadOnlySpan<double> xy)
+    {
+        const int Ahead = 8;
+        int p1 = _p1;
+        fixed (int* lv = levels)
+        fixed (double* zp = z, xp = xy, diag = _diag[0], xyzAll = _xyz[0], xyxy = _xyxy)
+        {
+            for (int r = 0; r < count; r++)
+            {
+                if (r + Ahead < count && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                {
+                    int ga = lv[r + Ahead];
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(diag + 4 * ga);
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(xyzAll + 2 * p1 * ga);
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(xyzAll + 2 * p1 * ga + 2 * p1 - 1);
+                }
+                int g = lv[r];
+                double z0 = zp[2 * r], z1 = zp[2 * r + 1];
+                double* d = diag + 4 * g;
+                d[0] += z0 * z0;
+                d[1] += z1 * z0;
+                d[2] += z0 * z1;
+                d[3] += z1 * z1;
+                double* xr = xp + r * p1;
+                double* c0 = xyzAll + 2 * p1 * g;
+                double* c1 = c0 + p1;
+                for (int a = 0; a < p1; a++) c0[a] += xr[a] * z0;
+                for (int a = 0; a < p1; a++) c1[a] += xr[a] * z1;
+                for (int b = 0; b < p1; b++)
+                {
+                    double xb = xr[b];
+                    for (int a = b; a < p1; a++) xyxy[b * p1 + a] += xr[a] * xb;
+                }
+            }
+        }
+        _rows += count;
     }
 
     /// <summary>

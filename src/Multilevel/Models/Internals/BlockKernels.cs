@@ -21,11 +21,46 @@ internal static class BlockKernels
             case (DenseBlock t, SparseBlock s):
                 DenseMinusSparseSquare(t, s);
                 break;
+            case (DenseBlock t, DenseBlock d) when d.Rows <= ThinRows:
+                ThinSyrkLowerSubtract(d.Rows, d.Columns, d.Values, t.Values, t.Rows);
+                break;
             case (DenseBlock t, DenseBlock d):
                 DenseKernels.SyrkLowerSubtract(d.Rows, d.Columns, d.Values, d.Rows, t.Values, t.Rows);
                 break;
             default:
                 throw Unsupported("symmetric rank update", target, a);
+        }
+    }
+
+    /// <summary>Rows up to which a dense symmetric update is a set of dot products rather than a packed product.</summary>
+    private const int ThinRows = 6;
+
+    /// <summary>
+    /// Lower triangle of C −= A Aᵀ for a thin A (n ≤ <see cref="ThinRows"/> rows, many columns: the [X y] row of L
+    /// against a term with many levels), as n(n+1)/2 strided dot products with four partial sums each. A packed
+    /// product would pad every column of A to the micro-kernel's 24 rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ThinSyrkLowerSubtract(int n, int k, double[] a, double[] c, int ldc)
+    {
+        int k4 = k & ~3;
+        for (int j = 0; j < n; j++)
+        {
+            for (int i = j; i < n; i++)
+            {
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                int p = 0;
+                for (; p < k4; p += 4)
+                {
+                    int o = p * n;
+                    s0 += a[o + i] * a[o + j];
+                    s1 += a[o + n + i] * a[o + n + j];
+                    s2 += a[o + 2 * n + i] * a[o + 2 * n + j];
+                    s3 += a[o + 3 * n + i] * a[o + 3 * n + j];
+                }
+                for (; p < k; p++) s0 += a[p * n + i] * a[p * n + j];
+                c[j * ldc + i] -= (s0 + s1) + (s2 + s3);
+            }
         }
     }
 
@@ -107,6 +142,111 @@ internal static class BlockKernels
             default:
                 throw new NotSupportedException($"no Cholesky kernel for a {block.Kind} diagonal block");
         }
+    }
+
+    /// <summary>
+    /// The first block column of L for a vector-valued term (q ≥ 2), one pass over its levels: for each level g,
+    /// L_g = chol(λᵀ A_g λ + I) and the level's q columns of the dense [X y] row, (A_Kg λ) L_g⁻ᵀ. The same result as
+    /// the scaled copy, the per-level Cholesky and the right division done one after the other, without their
+    /// per-level calls (for 10,000 groups of a 2 × 2 term those calls cost ten times the arithmetic).
+    /// </summary>
+    /// <returns>−1 on success; otherwise the scalar column of the first non-positive pivot.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int ScaleFactorAndDivideFirstColumn(BlockDiagonalBlock a, BlockDiagonalBlock l, double[] lambda, DenseBlock axy, DenseBlock lxy)
+    {
+        int q = a.Q, m = axy.Rows;
+        return q == 2
+            ? FirstColumnQ2(a.Values, l.Values, lambda, axy.Values, lxy.Values, a.Levels, m)
+            : FirstColumnGeneral(a.Values, l.Values, lambda, axy.Values, lxy.Values, a.Levels, q, m);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int FirstColumnQ2(double[] av, double[] lv, double[] lambda, double[] xv, double[] yv, int levels, int m)
+    {
+        double l00 = lambda[0], l10 = lambda[1], l11 = lambda[3];
+        for (int g = 0; g < levels; g++)
+        {
+            int o = 4 * g;
+            double a00 = av[o], a10 = av[o + 1], a11 = av[o + 3];
+            // S = λᵀ A λ + I (lower triangle), then its Cholesky factor
+            double t00 = a00 * l00 + a10 * l10, t10 = a10 * l00 + a11 * l10, t11 = a11 * l11;
+            double s00 = l00 * t00 + l10 * t10 + 1.0, s10 = l11 * t10, s11 = l11 * t11 + 1.0;
+            if (!(s00 > 0)) return 2 * g;
+            double c00 = Math.Sqrt(s00), c10 = s10 / c00, d11 = s11 - c10 * c10;
+            if (!(d11 > 0)) return 2 * g + 1;
+            double c11 = Math.Sqrt(d11);
+            lv[o] = c00;
+            lv[o + 1] = c10;
+            lv[o + 2] = 0;
+            lv[o + 3] = c11;
+            double i00 = 1.0 / c00, i11 = 1.0 / c11;
+            int col0 = 2 * g * m, col1 = col0 + m;
+            for (int r = 0; r < m; r++)
+            {
+                double x0 = xv[col0 + r], x1 = xv[col1 + r];
+                double z0 = (x0 * l00 + x1 * l10) * i00;
+                yv[col0 + r] = z0;
+                yv[col1 + r] = (x1 * l11 - z0 * c10) * i11;
+            }
+        }
+        return -1;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int FirstColumnGeneral(double[] av, double[] lv, double[] lambda, double[] xv, double[] yv, int levels, int q, int m)
+    {
+        int qq = q * q;
+        var t = new double[qq];
+        var w = new double[q];
+        for (int g = 0; g < levels; g++)
+        {
+            int o = g * qq;
+            // t = A_g λ (full: A_g is symmetric, only its lower triangle is stored)
+            for (int c = 0; c < q; c++)
+            {
+                for (int r = 0; r < q; r++)
+                {
+                    double s = 0;
+                    for (int b = c; b < q; b++) s += av[o + (r >= b ? b * q + r : r * q + b)] * lambda[c * q + b];
+                    t[c * q + r] = s;
+                }
+            }
+            // L_g := lower triangle of λᵀ t + I, factored in place (column by column)
+            for (int c = 0; c < q; c++)
+            {
+                for (int r = c; r < q; r++)
+                {
+                    double s = r == c ? 1.0 : 0.0;
+                    for (int x = r; x < q; x++) s += lambda[r * q + x] * t[c * q + x];
+                    for (int k = 0; k < c; k++) s -= lv[o + k * q + r] * lv[o + k * q + c];
+                    if (r == c)
+                    {
+                        if (!(s > 0)) return g * q + c;
+                        s = Math.Sqrt(s);
+                    }
+                    else
+                    {
+                        s /= lv[o + c * q + c];
+                    }
+                    lv[o + c * q + r] = s;
+                }
+                for (int r = 0; r < c; r++) lv[o + c * q + r] = 0;
+            }
+            // the level's columns of the [X y] row: (A_Kg λ) L_g⁻ᵀ, row by row
+            int col = g * q * m;
+            for (int r = 0; r < m; r++)
+            {
+                for (int c = 0; c < q; c++)
+                {
+                    double s = 0;
+                    for (int b = c; b < q; b++) s += xv[col + b * m + r] * lambda[c * q + b];
+                    for (int k = 0; k < c; k++) s -= w[k] * lv[o + k * q + c];
+                    w[c] = s / lv[o + c * q + c];
+                }
+                for (int c = 0; c < q; c++) yv[col + c * m + r] = w[c];
+            }
+        }
+        return -1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -22,6 +22,7 @@ internal sealed class BlockedFactor
     private readonly double[] _scratch;
     private SupernodalTail? _tail;
     private readonly bool _forceSupernodal;
+    private bool _fusedFirstColumn;
 
     public BlockedFactor(GramMatrix a, ThetaMap map, bool forceSupernodal = false)
     {
@@ -115,6 +116,17 @@ internal sealed class BlockedFactor
                     BlockKernels.RankUpdate(this[i, j], this[i, k], ljk, plan);
                 }
             }
+            if (j == 0 && _fusedFirstColumn)
+            {
+                // scaled copy of the diagonal block and the [X y] row, factor and division in one pass
+                if (BlockKernels.ScaleFactorAndDivideFirstColumn((BlockDiagonalBlock)_a[0, 0], (BlockDiagonalBlock)ljj, _lambda[0],
+                        (DenseBlock)_a[last, 0], (DenseBlock)this[last, 0]) >= 0)
+                {
+                    return false;
+                }
+                for (int i = 1; i < last; i++) BlockKernels.RightDivideLowerTranspose(this[i, 0], ljj);
+                continue;
+            }
             if (BlockKernels.Factor(ljj) >= 0) return false;
             for (int i = j + 1; i <= last; i++) BlockKernels.RightDivideLowerTranspose(this[i, j], ljj);
         }
@@ -138,6 +150,9 @@ internal sealed class BlockedFactor
         return true;
     }
 
+    /// <summary>Σ log of the diagonal of a factored diagonal block. For a block-diagonal block, one logarithm of
+    /// the product of the diagonal, kept in range by moving its binary exponent into an integer after each level
+    /// (thousands of levels: a logarithm per element would cost more than the factorisation).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double LogDiagonal(Block b, int count)
     {
@@ -146,11 +161,28 @@ internal sealed class BlockedFactor
         {
             case BlockDiagonalBlock d:
             {
-                int q = d.Q;
+                int q = d.Q, qq = q * q;
+                var v = d.Values;
+                double product = 1;
+                long exponent = 0;
                 for (int g = 0; g < d.Levels; g++)
                 {
-                    for (int r = 0; r < q; r++) s += Math.Log(d.Values[g * q * q + r * q + r]);
+                    for (int r = 0; r < q; r++) product *= v[g * qq + r * q + r];
+                    long bits = BitConverter.DoubleToInt64Bits(product);
+                    int field = (int)(bits >> 52); // the product is positive: no sign bit
+                    if (field is > 0 and < 0x7FF)
+                    {
+                        exponent += field - 1023;
+                        product = BitConverter.Int64BitsToDouble((bits & 0x000F_FFFF_FFFF_FFFFL) | 0x3FF0_0000_0000_0000L);
+                    }
+                    else
+                    {
+                        int e = Math.ILogB(product); // subnormal (not reached: the pivots of ΛᵀAΛ + I are at least 1)
+                        product = Math.ScaleB(product, -e);
+                        exponent += e;
+                    }
                 }
+                s = Math.Log(product) + exponent * Math.Log(2.0);
                 break;
             }
             case DenseBlock m:
@@ -196,6 +228,7 @@ internal sealed class BlockedFactor
         _l[GramMatrix.Index(last, last)] = new DenseBlock(xy.Rows, xy.Columns);
 
         TryTail();
+        _fusedFirstColumn = this[0, 0] is BlockDiagonalBlock { Q: >= 2 } && this[last, 0] is DenseBlock;
 
         // product plans for the sparse targets
         int planLimit = _tail?.Start ?? _k;
@@ -420,11 +453,13 @@ internal sealed class BlockedFactor
         {
             int qj = _map.Q(j);
             var lamj = _lambda[j];
-            CopyDiagonal((BlockDiagonalBlock)_a[j, j], this[j, j], lamj);
+            bool fused = j == 0 && _fusedFirstColumn; // the diagonal block and [X y] row are copied by the fused kernel
+            if (!fused) CopyDiagonal((BlockDiagonalBlock)_a[j, j], this[j, j], lamj);
             for (int i = j + 1; i < _k; i++)
             {
                 CopyOffDiagonal((SparseBlock)_a[i, j], this[i, j], _lambda[i], lamj, _entryMap[GramMatrix.Index(i, j)]);
             }
+            if (fused) continue;
             // [X y] row: A_Kj Λj
             var src = (DenseBlock)_a[last, j];
             var dst = (DenseBlock)this[last, j];

@@ -30,9 +30,26 @@ internal static class DesignGram
         var z = new double[chunk * totalQ];
         var xy = new double[chunk * p1];
         var w = weights is null ? null : new double[chunk];
+        var xv = x.Values;
         for (int start = 0; start < n; start += chunk)
         {
             int count = Math.Min(chunk, n - start);
+            // [x; y] row by row from the column-major X
+            for (int c = 0; c < p; c++)
+            {
+                var column = xv.Slice(c * n + start, count);
+                for (int r = 0; r < count; r++) xy[r * p1 + c] = column[r];
+            }
+            for (int r = 0; r < count; r++) xy[r * p1 + p] = offset is null ? y[start + r] : y[start + r] - offset[start + r];
+            if (w is not null) weights!.AsSpan(start, count).CopyTo(w);
+            if (k == 1)
+            {
+                // one term: its codes and row-major Z are the chunk's levels and z as they stand
+                var term = terms[0];
+                acc.AddRows(count, term.UnsafeCodes.AsSpan(start, count), term.UnsafeZ.AsSpan(start * totalQ, count * totalQ),
+                    xy.AsSpan(0, count * p1), w is null ? ReadOnlySpan<double>.Empty : w.AsSpan(0, count));
+                continue;
+            }
             for (int r = 0; r < count; r++)
             {
                 int row = start + r;
@@ -45,9 +62,6 @@ internal static class DesignGram
                     var zs = term.UnsafeZ;
                     for (int c = 0; c < q; c++) z[zo++] = zs[row * q + c];
                 }
-                for (int c = 0; c < p; c++) xy[r * p1 + c] = x[row, c];
-                xy[r * p1 + p] = offset is null ? y[row] : y[row] - offset[row];
-                if (w is not null) w[r] = weights![row];
             }
             acc.AddRows(count, levels.AsSpan(0, count * k), z.AsSpan(0, count * totalQ), xy.AsSpan(0, count * p1),
                 w is null ? ReadOnlySpan<double>.Empty : w.AsSpan(0, count));
