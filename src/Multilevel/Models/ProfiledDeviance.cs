@@ -38,7 +38,6 @@ public sealed class ProfiledDeviance
 
     /// <summary>Creates the deviance function; <paramref name="forceSupernodal"/> holds filled-in blocks in the
     /// supernodal factor whatever their size (tests).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static ProfiledDeviance Create(GramMatrix gram, LmmCriterion criterion, bool forceSupernodal)
     {
         ArgumentNullException.ThrowIfNull(gram);
@@ -103,7 +102,6 @@ public sealed class ProfiledDeviance
     }
 
     /// <summary>Evaluates at θ computing every block of L (for the solves after the optimum).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal double EvaluateFull(ReadOnlySpan<double> theta)
     {
         if (theta.Length != _map.Count) throw new ArgumentException($"θ has {theta.Length} elements, expected {_map.Count}", nameof(theta));

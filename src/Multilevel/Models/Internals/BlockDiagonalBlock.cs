@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 namespace Multilevel.Models.Internals;
 
 /// <summary>
@@ -37,7 +36,6 @@ internal sealed class BlockDiagonalBlock : Block
     /// <summary>The q × q block of one level.</summary>
     public Span<double> LevelBlock(int level) => Values.AsSpan(level * Q * Q, Q * Q);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Get(int i, int j)
     {
         int gi = i / Q, gj = j / Q;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Multilevel.Numerics;
 
 namespace Multilevel.Models.Internals;
@@ -7,7 +6,6 @@ namespace Multilevel.Models.Internals;
 internal static class BlockSolves
 {
     /// <summary>y −= B x (x has B.Columns elements, y has B.Rows).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplySubtract(Block b, ReadOnlySpan<double> x, Span<double> y)
     {
         switch (b)
@@ -48,7 +46,6 @@ internal static class BlockSolves
     }
 
     /// <summary>y −= Bᵀ x (x has B.Rows elements, y has B.Columns).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyTransposeSubtract(Block b, ReadOnlySpan<double> x, Span<double> y)
     {
         switch (b)
@@ -89,7 +86,6 @@ internal static class BlockSolves
     }
 
     /// <summary>x := L⁻¹ x for a factored diagonal block.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SolveLower(Block l, Span<double> x)
     {
         switch (l)
@@ -112,7 +108,6 @@ internal static class BlockSolves
     }
 
     /// <summary>x := L⁻ᵀ x for a factored diagonal block.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SolveLowerTranspose(Block l, Span<double> x)
     {
         switch (l)

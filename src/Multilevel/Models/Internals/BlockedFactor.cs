@@ -64,7 +64,6 @@ internal sealed class BlockedFactor
     public double Ryy { get; private set; }
 
     /// <summary>Describes the kinds of the blocks of L (for diagnostics and tests).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string DescribeStructure()
     {
         var parts = new List<string>();
@@ -196,7 +195,6 @@ internal sealed class BlockedFactor
 
     // ---------------- structure ----------------
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ChooseStructure()
     {
         int last = _k;
@@ -249,7 +247,6 @@ internal sealed class BlockedFactor
     /// When a diagonal block J fills in (crossed factors), tries to hold blocks J.. as one supernodal sparse
     /// factor; the blocks of L there become A-shaped staging blocks for the scaled copy of A.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TryTail()
     {
         int start = -1;
@@ -289,7 +286,6 @@ internal sealed class BlockedFactor
     // ---------------- access for the solves after the optimum ----------------
 
     /// <summary>Element (r, c) of the [X y] diagonal block of L (r ≥ c).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double XyEntry(int r, int c)
     {
         if (_tail is null) return ((DenseBlock)this[_k, _k])[r, c];
@@ -298,7 +294,6 @@ internal sealed class BlockedFactor
     }
 
     /// <summary>Element (r, col) of the block L[K, term] ([X y] rows against the term's random effects).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double XyRowEntry(int term, int r, int col)
     {
         if (_tail is null || term < _tail.Start) return ((DenseBlock)this[_k, term])[r, col];
@@ -307,7 +302,6 @@ internal sealed class BlockedFactor
     }
 
     /// <summary>x := L_Z⁻¹ x, where x is zero in the terms before <paramref name="startTerm"/> (per-term vectors).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SolveZ(double[][] x, int startTerm)
     {
         int limit = _tail?.Start ?? _k;
@@ -341,7 +335,6 @@ internal sealed class BlockedFactor
     }
 
     /// <summary>x := L_Z⁻ᵀ x (per-term vectors).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SolveZTranspose(double[][] x)
     {
         int limit = _tail?.Start ?? _k;
@@ -368,7 +361,6 @@ internal sealed class BlockedFactor
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Block ChooseOffDiagonal(int i, int j, SparseBlock aij)
     {
         if (j == 0) return aij.WithSamePattern();
@@ -420,7 +412,6 @@ internal sealed class BlockedFactor
 
     private static long Key(int rowLevel, int columnLevel) => ((long)columnLevel << 32) | (uint)rowLevel;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static SparseProductPlan MakePlan(SparseBlock target, SparseBlock lik, SparseBlock ljk)
     {
         var t = new List<int>();

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Multilevel.Numerics;
 
 namespace Multilevel.Models.Internals;
@@ -11,7 +10,6 @@ namespace Multilevel.Models.Internals;
 internal static class PlsSolution
 {
     /// <summary>β̂ from the [X y] diagonal block.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] FixedEffects(BlockedFactor f, int p)
     {
         var lxx = XBlock(f, p);
@@ -21,7 +19,6 @@ internal static class PlsSolution
         return beta;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double[] XBlock(BlockedFactor f, int p)
     {
         var l = new double[p * p];
@@ -33,7 +30,6 @@ internal static class PlsSolution
     }
 
     /// <summary>Spherical random effects u per term (ℓ q values each, level-major).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[][] SphericalModes(BlockedFactor f, ReadOnlySpan<double> beta, GramLayout layout)
     {
         int k = f.TermCount;
@@ -55,7 +51,6 @@ internal static class PlsSolution
     }
 
     /// <summary>b = Λ u per term.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[][] ConditionalModes(BlockedFactor f, ThetaMap map, double[][] u)
     {
         var b = new double[u.Length][];
@@ -80,7 +75,6 @@ internal static class PlsSolution
     }
 
     /// <summary>(R_XᵀR_X)⁻¹ = L_XX⁻ᵀ L_XX⁻¹, p × p column-major.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] UnscaledCovariance(BlockedFactor f, int p)
     {
         var lxx = XBlock(f, p);
@@ -101,7 +95,6 @@ internal static class PlsSolution
     /// For term k, the q × q diagonal blocks (column-major, level after level) of (L_Z L_Zᵀ)⁻¹: column (k, g, s) of
     /// L_Z⁻¹ by a forward solve that starts at block k, then the Gram matrix of the q columns of level g.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] InverseDiagonalBlocks(BlockedFactor f, ThetaMap map, GramLayout layout, int term)
     {
         int k = f.TermCount;

@@ -71,7 +71,6 @@ internal sealed class ScalarTailAssembly
     /// <param name="node">New index of each entry, increasing within a level.</param>
     /// <param name="aValue">A's value of each entry (A[c, node]).</param>
     /// <param name="staging">A's blocks of the tail with the positions of their values (−1: not stored).</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ScalarTailAssembly Create(SupernodalFactor factor, int[] nodeTerm, double[] diag00,
         int[] levelStart, int[] node, double[] aValue, IReadOnlyList<(double[] Values, int[] Dest)> staging)
     {

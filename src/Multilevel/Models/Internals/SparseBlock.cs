@@ -86,7 +86,6 @@ internal sealed class SparseBlock : Block
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Get(int i, int j)
     {
         int e = Find(i / RowQ, j / ColumnQ);
@@ -96,7 +95,6 @@ internal sealed class SparseBlock : Block
 
     public override void Clear() => Array.Clear(Values);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Block Clone() =>
         new SparseBlock(RowLevels, RowQ, ColumnLevels, ColumnQ, ColumnStart, RowLevel, (double[])Values.Clone());
 

@@ -92,7 +92,6 @@ internal sealed class SupernodalFactor
     /// old indices &lt; nz), [X y] last, postorder of the elimination tree, supernodes (fundamental, then adjacent
     /// ones merged while the explicit zeros stay few).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static SupernodalFactor Analyze(int nz, int p1, MinimumDegreeOrdering.Graph graph)
     {
         int n = nz + p1;
@@ -212,7 +211,6 @@ internal sealed class SupernodalFactor
 
     private static long Trapezoid(long ld, int width) => ld * width - (long)width * (width - 1) / 2;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] Postorder(int[] parent, int n)
     {
         var firstChild = new int[n];
@@ -254,7 +252,6 @@ internal sealed class SupernodalFactor
     }
 
     /// <summary>Position in <see cref="Values"/> of L(row, col) (new indices, row ≥ col), or −1 if not stored.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Position(int row, int col)
     {
         if (row < col) (row, col) = (col, row);
@@ -269,7 +266,6 @@ internal sealed class SupernodalFactor
     /// Positions of L(rows[x], rows[b]) for all x ≥ b of a list of new indices sorted increasingly (a clique),
     /// written to <paramref name="destination"/> in (b, x ≥ b) order.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CliquePositions(ReadOnlySpan<int> rows, Span<int> destination)
     {
         int t = 0;
@@ -291,7 +287,6 @@ internal sealed class SupernodalFactor
     }
 
     /// <summary>Position of the (old) pair; the pair must lie in the pattern.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int PositionOld(int oldRow, int oldCol)
     {
         int p = Position(_newOf[oldRow], _newOf[oldCol]);
@@ -540,7 +535,6 @@ internal sealed class SupernodalFactor
     }
 
     /// <summary>x := L_Z⁻¹ x on the random-effects nodes (new order, x has at least nz elements).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SolveLowerZ(Span<double> x, int startColumn = 0)
     {
         for (int s = _owner[Math.Min(startColumn, _n - 1)]; s < _rows.Length; s++)
@@ -566,7 +560,6 @@ internal sealed class SupernodalFactor
     }
 
     /// <summary>x := L_Z⁻ᵀ x on the random-effects nodes (new order).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SolveLowerTransposeZ(Span<double> x)
     {
         for (int s = _rows.Length - 1; s >= 0; s--)

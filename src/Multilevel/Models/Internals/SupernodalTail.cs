@@ -54,7 +54,6 @@ internal sealed class SupernodalTail
     /// <summary>Number of random-effects nodes.</summary>
     public int RandomEffectNodes => _factor.RandomEffectNodes;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Describe() =>
         $"L[{_start}..{_k},{_start}..{_k}]=Supernodal(order {_factor.Order}, {_factor.SupernodeCount} supernodes, {_factor.StoredEntries} stored, minimum-degree order{(_scalar is null ? "" : $"; scalar assembly: {_scalar.ProductCount} products")})";
 
@@ -67,7 +66,6 @@ internal sealed class SupernodalTail
     /// <param name="left">The blocks L[i, k] for i ≥ J, k &lt; J (W), by (i, k).</param>
     /// <param name="staging">A-shaped blocks of L for i ≥ j ≥ J (filled by the scaled copy of A), by (i, j).</param>
     /// <param name="force">Use the tail whenever the structure allows it, whatever the size and the work saved (tests).</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static SupernodalTail? TryCreate(GramMatrix a, int start, Func<int, int, Block> left, Func<int, int, Block> staging, bool force)
     {
         int k = a.Layout.TermCount;
@@ -330,7 +328,6 @@ internal sealed class SupernodalTail
             gatherBlock, gatherIndex, dest, maxColumn);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool SameLayout(Block a, Block l) => (a, l) switch
     {
         (BlockDiagonalBlock x, BlockDiagonalBlock y) => x.Values.Length == y.Values.Length && x.Q == y.Q,
@@ -378,7 +375,6 @@ internal sealed class SupernodalTail
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForEachEntry(SparseBlock s, Action<int, int, int> action)
     {
         for (int c = 0; c < s.ColumnLevels; c++)
@@ -387,7 +383,6 @@ internal sealed class SupernodalTail
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] StagingDestinations(SupernodalFactor factor, Block block, int i, int j, int k, int nz, Func<int, int> off)
     {
         switch (block)
