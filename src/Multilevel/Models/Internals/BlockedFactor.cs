@@ -226,6 +226,7 @@ internal sealed class BlockedFactor
         _l[GramMatrix.Index(last, last)] = new DenseBlock(xy.Rows, xy.Columns);
 
         TryTail();
+        if (_tail is null) DensifyFirstColumn();
         _fusedFirstColumn = this[0, 0] is BlockDiagonalBlock { Q: >= 2 } && this[last, 0] is DenseBlock;
 
         // product plans for the sparse targets
@@ -409,6 +410,35 @@ internal sealed class BlockedFactor
         _entryMap[GramMatrix.Index(i, j)] = map;
         return block;
     }
+
+    /// <summary>
+    /// Without a supernodal tail, holds dense the blocks L[i, 0] of the first column that are dense enough when
+    /// row i of L is dense already (a crossed factor: L[i, i] and every L[i, j], 0 &lt; j &lt; i, are dense), so that
+    /// no sparse product plan reads them. With a tail the first column stays sparse: the tail's assembly needs it.
+    /// </summary>
+    private void DensifyFirstColumn()
+    {
+        for (int i = 1; i < _k; i++)
+        {
+            if (this[i, 0] is not SparseBlock || this[i, i] is not DenseBlock || !DenseEnough((SparseBlock)_a[i, 0])) continue;
+            bool rowDense = true;
+            for (int j = 1; j < i; j++) rowDense &= this[i, j] is DenseBlock;
+            if (!rowDense) continue;
+            var aij = _a[i, 0];
+            _l[GramMatrix.Index(i, 0)] = new DenseBlock(aij.Rows, aij.Columns);
+            _entryMap[GramMatrix.Index(i, 0)] = null;
+        }
+    }
+
+    /// <summary>
+    /// Whether a block of the first column is better held dense: at least <see cref="DenseFillThreshold"/> of its
+    /// level pairs occur (two fully crossed factors, e.g. persons × items) and it is not huge. Its updates are
+    /// then packed dense products (SIMD) instead of a scalar multiply-add per pair of entries.
+    /// </summary>
+    private static bool DenseEnough(SparseBlock a) =>
+        (long)a.Rows * a.Columns <= MaxDenseFirstColumnElements && a.EntryCount >= DenseFillThreshold * ((double)a.RowLevels * a.ColumnLevels);
+
+    private const long MaxDenseFirstColumnElements = 1L << 22;
 
     private static long Key(int rowLevel, int columnLevel) => ((long)columnLevel << 32) | (uint)rowLevel;
 

@@ -68,6 +68,26 @@ public class FactorStructureTests
     {
         var dev = ProfiledDeviance.Create(DesignGram.Build(ReferenceModels.Get("penicillin_crossed").Design()), LmmCriterion.Reml);
         Assert.Contains("L[1,1]=Dense", dev.FactorStructure, StringComparison.Ordinal);
+        // plates × samples are fully crossed: the first column's block is held dense as well (packed updates)
+        Assert.Contains("L[1,0]=Dense", dev.FactorStructure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SparselyCrossedFactorsKeepTheFirstColumnSparse()
+    {
+        // 120 rows over 50 × 40 level pairs: at most 6 % of the pairs occur, too few for a dense block
+        var rng = new Random(7);
+        int n = 120;
+        var a = Enumerable.Range(0, n).Select(i => i % 50).ToArray();
+        var b = Enumerable.Range(0, n).Select(i => (i * 17 + i / 50) % 40).ToArray();
+        var frame = new Multilevel.Data.Frame([
+            new Multilevel.Data.NumericColumn("y", [.. Enumerable.Range(0, n).Select(_ => rng.NextDouble())]),
+            new Multilevel.Data.CategoricalColumn("a", a, [.. Enumerable.Range(0, 50).Select(i => $"a{i}")]),
+            new Multilevel.Data.CategoricalColumn("b", b, [.. Enumerable.Range(0, 40).Select(i => $"b{i}")]),
+        ]);
+        var dev = ProfiledDeviance.Create(DesignGram.Build(LinearMixedModel.BuildDesign("y ~ 1 + (1|a) + (1|b)", frame)), LmmCriterion.Reml);
+        Assert.Contains("L[1,0]=Sparse", dev.FactorStructure, StringComparison.Ordinal);
+        Assert.Contains("L[1,1]=Dense", dev.FactorStructure, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics.Tensors;
 using Multilevel.Design;
@@ -145,6 +146,7 @@ internal sealed class GlmmRows
     /// devᵢ = 2wᵢ (sᵢ + log(1 + e^η) − yᵢη) (logit) and devᵢ = 2wᵢ (sᵢ + μᵢ − yᵢη) (log), sᵢ the saturated part;
     /// rows with |η| beyond the links' clamping thresholds go through the family and link as R computes them.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Deviance(ReadOnlySpan<double> eta, Span<double> mu, Span<double> muEta)
     {
         int n = eta.Length;
@@ -228,6 +230,7 @@ internal sealed class GlmmRows
     /// Working weights W = w (dμ/dη)² / V(μ) and working residuals (y − μ)/(dμ/dη) from μ and dμ/dη of one η
     /// (both 0 for rows left out).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WorkingWeights(ReadOnlySpan<double> mu, ReadOnlySpan<double> muEta, Span<double> weight, Span<double> residual)
     {
         var y = Y;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using Multilevel.Design;
 using Multilevel.Models.Internals;
@@ -143,6 +144,7 @@ internal sealed class Pirls
 
     /// <summary>Runs PIRLS at θ (β: the current <see cref="Beta"/> when joint, else <paramref name="beta"/>).</summary>
     /// <exception cref="PirlsException">PIRLS did not converge or step-halving could not lower the penalised deviance.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(ReadOnlySpan<double> theta, ReadOnlySpan<double> beta)
     {
         theta.CopyTo(_theta);
@@ -256,6 +258,7 @@ internal sealed class Pirls
     }
 
     /// <summary>Working weights and response at the current η, Gram blocks, factor.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Reweight()
     {
         _rows.WorkingWeights(_mu, _muEta, _w, _r);
@@ -271,6 +274,7 @@ internal sealed class Pirls
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (double[] Beta, double[][] U) Solve()
     {
         var beta = Joint ? PlsSolution.FixedEffects(_factor, _p) : [];
@@ -278,6 +282,7 @@ internal sealed class Pirls
         return (Joint ? beta : Beta, u);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double StepSize(double[][] uTarget, double[] betaTarget)
     {
         double size = 0;
@@ -295,6 +300,7 @@ internal sealed class Pirls
     }
 
     /// <summary>η for given modes and β.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ComposeEta(double[][] u, double[] beta, double[] eta)
     {
         if (Joint)
@@ -309,6 +315,7 @@ internal sealed class Pirls
     }
 
     /// <summary>result = offset + Xβ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ComputeFixedPart(ReadOnlySpan<double> beta, double[] result)
     {
         _rows.Offset.CopyTo(result, 0);
@@ -322,6 +329,7 @@ internal sealed class Pirls
     }
 
     /// <summary>result = baseline + Z Λ u.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddRandomPart(double[][] u, double[] baseline, double[] result)
     {
         if (!ReferenceEquals(baseline, result)) baseline.CopyTo(result, 0);
@@ -385,6 +393,7 @@ internal sealed class Pirls
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SumOfSquares(double[][] u)
     {
         double s = 0;

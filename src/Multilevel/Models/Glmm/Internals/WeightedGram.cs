@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using Multilevel.Design;
 using Multilevel.Models.Internals;
@@ -104,6 +105,7 @@ internal sealed class WeightedGram
     public int FixedEffectCount => _p;
 
     /// <summary>Sets the blocks to [Z X ζ]ᵀ diag(w) [Z X ζ] (rows with zero deviance weight are skipped).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Accumulate(ReadOnlySpan<double> w, ReadOnlySpan<double> zeta)
     {
         foreach (var d in _diag) d.Clear();
@@ -225,6 +227,7 @@ internal sealed class WeightedGram
     /// β held fixed and every term scalar (the usual second-stage system): one fused pass over the rows for all
     /// blocks — per term Σ w z² and Σ w z ζ by level, per pair of terms Σ w zᵢ zⱼ by level pair — and Σ w ζ².
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AccumulateScalar(ReadOnlySpan<double> w, ReadOnlySpan<double> zeta)
     {
         var active = _active;
