@@ -227,6 +227,7 @@ internal sealed class BlockedFactor
 
         TryTail();
         if (_tail is null) DensifyFirstColumn();
+        MapScalarEntriesIntoDenseBlocks();
         _fusedFirstColumn = this[0, 0] is BlockDiagonalBlock { Q: >= 2 } && this[last, 0] is DenseBlock;
 
         // product plans for the sparse targets
@@ -431,6 +432,29 @@ internal sealed class BlockedFactor
     }
 
     /// <summary>
+    /// For each dense block of L filled from a scalar sparse block of A (crossed factors), the position in the
+    /// dense storage of each of A's entries, so that the scaled copy is one indexed pass (<see cref="CopyOffDiagonal"/>).
+    /// </summary>
+    private void MapScalarEntriesIntoDenseBlocks()
+    {
+        int limit = _tail?.Start ?? _k;
+        for (int j = 0; j < limit; j++)
+        {
+            for (int i = j + 1; i < _k; i++)
+            {
+                int x = GramMatrix.Index(i, j);
+                if (_l[x] is not DenseBlock d || _a[i, j] is not SparseBlock a || a.RowQ * a.ColumnQ != 1) continue;
+                var positions = new int[a.EntryCount];
+                for (int c = 0; c < a.ColumnLevels; c++)
+                {
+                    for (int e = a.ColumnStart[c]; e < a.ColumnStart[c + 1]; e++) positions[e] = c * d.Rows + a.RowLevel[e];
+                }
+                _entryMap[x] = positions;
+            }
+        }
+    }
+
+    /// <summary>
     /// Whether a block of the first column is better held dense: at least <see cref="DenseFillThreshold"/> of its
     /// level pairs occur (two fully crossed factors, e.g. persons × items) and it is not huge. Its updates are
     /// then packed dense products (SIMD) instead of a scalar multiply-add per pair of entries.
@@ -583,6 +607,16 @@ internal sealed class BlockedFactor
                     if (scalar) dst[0] = a.Values[e] * scale;
                     else ScaleBlock(a.Values.AsSpan(e * size, size), dst, qi, lambdaI, qj, lambdaJ);
                 }
+                return;
+            }
+            case DenseBlock d when scalar && entryMap is not null:
+            {
+                // positions mapped once; a fully crossed block writes every element, so no clearing
+                var dv = d.Values;
+                var av = a.Values;
+                int count = a.EntryCount;
+                if (count != dv.Length) d.Clear();
+                for (int e = 0; e < count; e++) dv[entryMap[e]] = av[e] * scale;
                 return;
             }
             case DenseBlock d:
