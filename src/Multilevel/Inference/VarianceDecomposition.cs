@@ -84,10 +84,55 @@ public static class VarianceDecomposition
     {
         ArgumentNullException.ThrowIfNull(fit);
         double sigma2 = fit.Sigma * fit.Sigma;
-        var covariances = TermCovariances(fit.Design.RandomEffects, fit.Theta, fit.Sigma);
         var notes = new List<string>();
         if (fit.IsSingular) notes.Add("the fit is singular (a variance component is zero or a correlation ±1): performance::icc and r2_nakagawa decline to report the random-effects variance here");
+        if (!fit.RowValuesAvailable) return FromSums(fit, sigma2, notes);
+        var covariances = TermCovariances(fit.Design.RandomEffects, fit.Theta, fit.Sigma);
         return Decompose(fit.Design, fit.FixedEffects, fit.FixedEffectNames, covariances, sigma2, gaussian: true, notes);
+    }
+
+    /// <summary>
+    /// The decomposition of a fit from sums (a database or a stream): the terms' mean z zᵀ, XᵀX and the column sums
+    /// of X that the fit kept from its Gram matrix replace the pass over the rows; the same quantities, summed in
+    /// another order.
+    /// </summary>
+    private static VarianceDecompositionResult FromSums(LinearMixedModelFit fit, double sigma2, List<string> notes)
+    {
+        var m = fit.Moments ?? throw new RowValuesUnavailableException(
+            fit.HasPriorWeights ? "the unweighted moments of the design (the sums are weighted)" : "the moments of the design", fit.DataSource);
+        if (m.ColumnSums is null)
+        {
+            throw new RowValuesUnavailableException("the mean of the fixed-effects predictions (the model has no intercept, fixed or random, whose sums would give it)", fit.DataSource);
+        }
+        var terms = m.Terms;
+        var mask = ColumnMask(terms, fit.FixedEffectNames);
+        var moments = terms.Select((t, k) => TermMoments.FromMean(m.TermMeans[k], t.Q, mask[k])).ToArray();
+        var covariances = TermCovariances(terms, fit.Theta, fit.Sigma);
+        double fixedVariance = FixedPartVariance(m.CrossProducts, m.ColumnSums, fit.FixedEffects, m.Observations);
+        return Decompose(terms, checked((int)m.Observations), moments, fixedVariance, fit.FixedEffectNames, covariances, sigma2, gaussian: true, notes);
+    }
+
+    /// <summary>var(Xβ̂) (n − 1 denominator) from XᵀX and Σ xᵢ: (βᵀXᵀXβ − (βᵀΣxᵢ)²/n)/(n − 1); exactly 0 when only the
+    /// intercept is non-zero, as R's var of a constant.</summary>
+    private static double FixedPartVariance(double[] xtx, double[] sums, ReadOnlySpan<double> beta, long n)
+    {
+        int p = beta.Length;
+        if (n < 2) return 0.0;
+        double quadratic = 0, linear = 0;
+        for (int c = 0; c < p; c++)
+        {
+            double bc = beta[c];
+            linear += sums[c] * bc;
+            for (int r = 0; r < p; r++) quadratic += beta[r] * xtx[c * p + r] * bc;
+        }
+        double v = (quadratic - linear * linear / n) / (n - 1);
+        // a constant predictor: every β but the intercept's is 0 (the intercept column has XᵀX = n and Σx = n)
+        bool constant = true;
+        for (int j = 0; j < p; j++)
+        {
+            if (beta[j] != 0 && !(xtx[j * p + j] == n && sums[j] == n)) constant = false;
+        }
+        return constant ? 0.0 : Math.Max(v, 0.0);
     }
 
     /// <summary>
@@ -165,8 +210,13 @@ public static class VarianceDecomposition
     {
         var terms = design.RandomEffects;
         var moments = TermMoments.Compute(design, ColumnMask(terms, fixedNames));
+        return Decompose(terms, design.Observations, moments, FixedPartVariance(design.X, beta), fixedNames, covariances, distribution, gaussian, notes);
+    }
+
+    private static VarianceDecompositionResult Decompose(IReadOnlyList<Multilevel.Design.ReTerm> terms, int n, TermMoments[] moments, double fixedVariance,
+        IReadOnlyList<string> fixedNames, double[][] covariances, double distribution, bool gaussian, List<string> notes)
+    {
         var groups = MixedModelTables.DisplayGroups(terms);
-        int n = design.Observations;
         var variances = new double[terms.Count];
         double random = 0, dispersion = 0;
         for (int k = 0; k < terms.Count; k++)
@@ -196,7 +246,6 @@ public static class VarianceDecomposition
             }
         }
         double residual = distribution + dispersion;
-        double fixedVariance = FixedPartVariance(design.X, beta);
         double within = random + residual;
         double total = fixedVariance + random + residual;
         double termTotal = variances.Where((_, k) => terms[k].LevelCount != n).Sum() + residual;
@@ -229,11 +278,12 @@ public static class VarianceDecomposition
     /// A profile-likelihood interval for the adjusted ICC of a model with a single scalar random-effects term
     /// (e.g. <c>(1|school)</c>): there ICC = θ² m / (θ² m + 1) with m = (1/n) Σ zᵢ² is increasing in θ alone, so its
     /// interval is the image of θ's, found from the fit's own criterion (the REML criterion for a REML fit) with σ
-    /// and β profiled out. Null for other models (use the parametric bootstrap).
+    /// and β profiled out. Null for other models (use the parametric bootstrap) and for fits from sums.
     /// </summary>
     public static ConfidenceInterval? ProfileIccInterval(LinearMixedModelFit fit, double level = 0.95, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fit);
+        if (!fit.RowValuesAvailable) return null;   // the profile refits from the rows
         var terms = fit.Design.RandomEffects;
         if (terms.Count != 1 || terms[0].Q != 1) return null;
         var context = FitContext.Create(fit);

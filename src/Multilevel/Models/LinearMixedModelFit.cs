@@ -27,6 +27,8 @@ public sealed class LinearMixedModelFit : Internals.IFittedMixedModel
     {
         _design = gram.Design;
         _weightedSums = gram.Info.HasWeights;
+        Moments = SumsMoments.From(gram.Gram, [.. gram.Info.RandomEffects.Select(t => new ReTerm(t.GroupName, t.Levels, [], t.ColumnNames, []))],
+            gram.Info.FixedEffectNames, gram.Info.HasWeights);
         DataSource = gram.Info.Source;
         SourceStatistics = gram.Info.Statistics;
     }
@@ -64,6 +66,9 @@ public sealed class LinearMixedModelFit : Internals.IFittedMixedModel
 
     private readonly ModelDesign? _design;
     private readonly bool _weightedSums;
+
+    /// <summary>For a fit from unweighted sums: the moments the variance decomposition needs (null otherwise).</summary>
+    internal SumsMoments? Moments { get; }
     private readonly double[] _fitted;
     private readonly double[] _residuals;
 

@@ -49,15 +49,26 @@ public class FitFromSumsCliTests
     }
 
     [Fact]
+    public async Task StreamedFitsGiveTheIccAndR2()
+    {
+        var (exit, output, err) = await Run("fit", FixtureData.DataPath("hsb.csv"), "mathach ~ ses + (1|schoolid)", "--stream", "--icc", "--r2");
+        Assert.True(exit == 0, err);
+        // the in-memory fit's figures (performance::icc 0.1141, r2_nakagawa 0.0766 / 0.1820 on hsb)
+        Assert.Contains("ICC adjusted:    0.1141", output, StringComparison.Ordinal);
+        Assert.Contains("marginal 0.0766, conditional 0.1820", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("add --ci boot", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MistakesAreUsageErrorsOrDataErrors()
     {
         var (exit, _, err) = await Run("fit", FixtureData.DataPath("hsb.csv"), "mathach ~ ses", "--stream");
         Assert.Equal(2, exit);
         Assert.Contains("no random-effects term", err, StringComparison.Ordinal);
-        (exit, _, err) = await Run("fit", FixtureData.DataPath("hsb.csv"), "mathach ~ ses + (1|schoolid)", "--stream", "--icc", "--ci", "wald", "--ci", "profile");
+        (exit, _, err) = await Run("fit", FixtureData.DataPath("hsb.csv"), "mathach ~ ses + (1|schoolid)", "--stream", "--satterthwaite", "--icc", "--ci", "wald", "--ci", "profile");
         Assert.Equal(2, exit);
-        Assert.Contains("--icc, --ci profile: needs the rows (the design matrices)", err, StringComparison.Ordinal);
-        Assert.Contains("only --ci wald is available here", err, StringComparison.Ordinal);
+        Assert.Contains("--satterthwaite, --ci profile: needs the rows (the design matrices)", err, StringComparison.Ordinal);
+        Assert.Contains("--ci wald, --icc and --r2 are available here", err, StringComparison.Ordinal);
         (exit, _, err) = await Run("fit", "hsb", "mathach ~ ses + (1|schoolid)", "--table", "hsb");
         Assert.Equal(2, exit);
         Assert.Contains("--table and --query apply to a database URL", err, StringComparison.Ordinal);

@@ -60,14 +60,15 @@ internal sealed class SumsFitBranch : IFitBranch
         {
             throw new UsageException($"--family {family}: a fit from a database or a stream is a linear mixed model for now (GLMMs need a pass over the rows per iteration; see docs/scale-glmm.md)");
         }
-        // inference from sums: Wald intervals need only the estimates; the rest needs the rows' design matrices
-        var needRows = ((string[])["--satterthwaite", "--icc", "--r2"]).Where(n => Given(request.Parse, n))
+        // inference from sums: Wald intervals need only the estimates, ICC and R² the moments kept from the sums; the
+        // rest needs the rows' design matrices
+        var needRows = ((string[])["--satterthwaite"]).Where(n => Given(request.Parse, n))
             .Concat(Tokens(request.Parse, "--ci").Where(k => !k.Equals("wald", StringComparison.OrdinalIgnoreCase)).Select(k => $"--ci {k}"))
             .ToList();
         if (needRows.Count > 0)
         {
             throw new UsageException($"{string.Join(", ", needRows)}: needs the rows (the design matrices), which a fit from a database or a stream does not hold; " +
-                                     "of the inference options only --ci wald is available here: fit the data (or a sample) in memory for the others");
+                                     "of the inference options --ci wald, --icc and --r2 are available here: fit the data (or a sample) in memory for the others");
         }
         if (request.Terms.RandomEffects.Count == 0)
         {
@@ -109,7 +110,7 @@ internal sealed class SumsFitBranch : IFitBranch
         }
         catch (RowValuesUnavailableException e)
         {
-            throw new UsageException($"{e.Message} (asked for by an inference option: of those only --ci wald is available from sums)");
+            throw new UsageException($"{e.Message} (asked for by an inference option: of those --ci wald, --icc and --r2 are available from sums)");
         }
         var stats = fit.SourceStatistics ?? new GramSourceStatistics();
         if (request.Json)

@@ -259,7 +259,7 @@ public sealed class InferenceReport
             {
                 sb.Append("(a term's variance is the mean over the observations of zᵀΣz, Johnson 2014: for a random intercept, its variance)\n");
             }
-            if (IccProfile is null && Bootstrap is null && Fit is not null) sb.Append("(for an interval of the ICC here, add --ci boot)\n");
+            if (IccProfile is null && Bootstrap is null && Fit is { RowValuesAvailable: true }) sb.Append("(for an interval of the ICC here, add --ci boot)\n");
         }
         if (Decomposition is { } r && Request.R2)
         {

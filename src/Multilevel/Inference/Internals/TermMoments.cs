@@ -39,19 +39,26 @@ internal sealed class TermMoments
                 }
             }
             for (int e = 0; e < m.Length; e++) m[e] /= n;
-            if (keep is not null)
-            {
-                for (int c = 0; c < q; c++)
-                {
-                    for (int r = 0; r < q; r++)
-                    {
-                        if (!keep[c] || !keep[r]) m[c * q + r] = 0;
-                    }
-                }
-            }
-            result[k] = new TermMoments(m, q);
+            result[k] = FromMean(m, q, keep);
         }
         return result;
+    }
+
+    /// <summary>The moments from (1/n) Σᵢ zᵢ zᵢᵀ already summed (a fit from sums); <paramref name="keep"/> as in <see cref="Compute"/>.</summary>
+    public static TermMoments FromMean(double[] mean, int q, bool[]? keep)
+    {
+        var m = (double[])mean.Clone();
+        if (keep is not null)
+        {
+            for (int c = 0; c < q; c++)
+            {
+                for (int r = 0; r < q; r++)
+                {
+                    if (!keep[c] || !keep[r]) m[c * q + r] = 0;
+                }
+            }
+        }
+        return new TermMoments(m, q);
     }
 
     /// <summary>tr(Σ M) for a q × q column-major Σ.</summary>
