@@ -278,18 +278,20 @@ public static class VarianceDecomposition
     /// A profile-likelihood interval for the adjusted ICC of a model with a single scalar random-effects term
     /// (e.g. <c>(1|school)</c>): there ICC = θ² m / (θ² m + 1) with m = (1/n) Σ zᵢ² is increasing in θ alone, so its
     /// interval is the image of θ's, found from the fit's own criterion (the REML criterion for a REML fit) with σ
-    /// and β profiled out. Null for other models (use the parametric bootstrap) and for fits from sums.
+    /// and β profiled out. Null for other models (use the parametric bootstrap) and for fits from weighted sums.
     /// </summary>
     public static ConfidenceInterval? ProfileIccInterval(LinearMixedModelFit fit, double level = 0.95, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fit);
-        if (!fit.RowValuesAvailable) return null;   // the profile refits from the rows
-        var terms = fit.Design.RandomEffects;
+        var terms = fit.RowValuesAvailable ? fit.Design.RandomEffects : fit.SumsTerms;
         if (terms.Count != 1 || terms[0].Q != 1) return null;
+        double m;
+        if (fit.RowValuesAvailable) m = TermMoments.Compute(fit.Design, [[true]])[0].MeanQuadraticForm([1.0]);
+        else if (fit.Moments is { } sums) m = sums.TermMeans[0][0];
+        else return null;   // weighted sums: no unweighted moments
         var context = FitContext.Create(fit);
         var deviance = context.NewDeviance(fit.Criterion);
         double baseDeviance = deviance.Evaluate(fit.Theta);
-        double m = TermMoments.Compute(fit.Design, [[true]])[0].MeanQuadraticForm([1.0]);
         double z = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.5 + level / 2);
         double thetaHat = fit.Theta[0];
         var warnings = new List<string>();

@@ -27,8 +27,9 @@ public sealed class LinearMixedModelFit : Internals.IFittedMixedModel
     {
         _design = gram.Design;
         _weightedSums = gram.Info.HasWeights;
-        Moments = SumsMoments.From(gram.Gram, [.. gram.Info.RandomEffects.Select(t => new ReTerm(t.GroupName, t.Levels, [], t.ColumnNames, []))],
-            gram.Info.FixedEffectNames, gram.Info.HasWeights);
+        SumsTerms = [.. gram.Info.RandomEffects.Select(t => new ReTerm(t.GroupName, t.Levels, [], t.ColumnNames, []))];
+        SumsGram = gram.Gram;
+        Moments = SumsMoments.From(gram.Gram, SumsTerms, gram.Info.FixedEffectNames, gram.Info.HasWeights);
         DataSource = gram.Info.Source;
         SourceStatistics = gram.Info.Statistics;
     }
@@ -69,6 +70,13 @@ public sealed class LinearMixedModelFit : Internals.IFittedMixedModel
 
     /// <summary>For a fit from unweighted sums: the moments the variance decomposition needs (null otherwise).</summary>
     internal SumsMoments? Moments { get; }
+
+    /// <summary>For a fit from sums: the Gram matrix it was fitted from (the deviance function of θ, for
+    /// Satterthwaite's degrees of freedom and profiles without the rows); null for a fit from rows.</summary>
+    internal GramMatrix? SumsGram { get; }
+
+    /// <summary>For a fit from sums: the random-effects terms by their names and level counts only.</summary>
+    internal IReadOnlyList<ReTerm> SumsTerms { get; } = [];
     private readonly double[] _fitted;
     private readonly double[] _residuals;
 

@@ -54,9 +54,28 @@ public class FitFromSumsCliTests
         var (exit, output, err) = await Run("fit", FixtureData.DataPath("hsb.csv"), "mathach ~ ses + (1|schoolid)", "--stream", "--icc", "--r2");
         Assert.True(exit == 0, err);
         // the in-memory fit's figures (performance::icc 0.1141, r2_nakagawa 0.0766 / 0.1820 on hsb)
-        Assert.Contains("ICC adjusted:    0.1141", output, StringComparison.Ordinal);
+        Assert.Contains("ICC adjusted:    0.1141   95% profile interval [0.0895, 0.1451]", output, StringComparison.Ordinal);
         Assert.Contains("marginal 0.0766, conditional 0.1820", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("add --ci boot", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StreamedFitsGiveSatterthwaiteAndProfilesAsInMemory()
+    {
+        string[] args = ["mathach ~ ses * sector + (1 + ses|schoolid)", "--satterthwaite", "--ci", "profile", "--ci", "wald"];
+        var (exit, memory, err) = await Run(["fit", FixtureData.DataPath("hsb.csv"), .. args]);
+        Assert.True(exit == 0, err);
+        (exit, var streamed, err) = await Run(["fit", FixtureData.DataPath("hsb.csv"), .. args, "--stream"]);
+        Assert.True(exit == 0, err);
+        // the tables after the summary (tests, Wald and profile intervals) are the same text
+        static string Tables(string text)
+        {
+            int start = text.IndexOf("Satterthwaite", StringComparison.Ordinal);
+            int end = text.IndexOf("Sums over the rows", StringComparison.Ordinal);
+            return text[start..(end > 0 ? end : text.Length)];
+        }
+        Assert.Contains("Satterthwaite", memory, StringComparison.Ordinal);
+        Assert.Contains("profile", streamed, StringComparison.Ordinal);
+        Assert.Equal(Tables(memory), Tables(streamed));
     }
 
     [Fact]
@@ -65,10 +84,10 @@ public class FitFromSumsCliTests
         var (exit, _, err) = await Run("fit", FixtureData.DataPath("hsb.csv"), "mathach ~ ses", "--stream");
         Assert.Equal(2, exit);
         Assert.Contains("no random-effects term", err, StringComparison.Ordinal);
-        (exit, _, err) = await Run("fit", FixtureData.DataPath("hsb.csv"), "mathach ~ ses + (1|schoolid)", "--stream", "--satterthwaite", "--icc", "--ci", "wald", "--ci", "profile");
+        (exit, _, err) = await Run("fit", FixtureData.DataPath("hsb.csv"), "mathach ~ ses + (1|schoolid)", "--stream", "--satterthwaite", "--icc", "--ci", "wald", "--ci", "boot");
         Assert.Equal(2, exit);
-        Assert.Contains("--satterthwaite, --ci profile: needs the rows (the design matrices)", err, StringComparison.Ordinal);
-        Assert.Contains("--ci wald, --icc and --r2 are available here", err, StringComparison.Ordinal);
+        Assert.Contains("--ci boot: the parametric bootstrap simulates responses row by row", err, StringComparison.Ordinal);
+        Assert.Contains("--ci wald, --ci profile, --satterthwaite, --icc and --r2 are available here", err, StringComparison.Ordinal);
         (exit, _, err) = await Run("fit", "hsb", "mathach ~ ses + (1|schoolid)", "--table", "hsb");
         Assert.Equal(2, exit);
         Assert.Contains("--table and --query apply to a database URL", err, StringComparison.Ordinal);

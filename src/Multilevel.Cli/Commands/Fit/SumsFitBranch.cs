@@ -60,15 +60,12 @@ internal sealed class SumsFitBranch : IFitBranch
         {
             throw new UsageException($"--family {family}: a fit from a database or a stream is a linear mixed model for now (GLMMs need a pass over the rows per iteration; see docs/scale-glmm.md)");
         }
-        // inference from sums: Wald intervals need only the estimates, ICC and R² the moments kept from the sums; the
-        // rest needs the rows' design matrices
-        var needRows = ((string[])["--satterthwaite"]).Where(n => Given(request.Parse, n))
-            .Concat(Tokens(request.Parse, "--ci").Where(k => !k.Equals("wald", StringComparison.OrdinalIgnoreCase)).Select(k => $"--ci {k}"))
-            .ToList();
-        if (needRows.Count > 0)
+        // inference from sums: Satterthwaite and profiles are functions of the Gram matrix, ICC and R² of moments kept
+        // from it; only the parametric bootstrap simulates new responses row by row
+        if (Tokens(request.Parse, "--ci").Any(k => k.Equals("boot", StringComparison.OrdinalIgnoreCase)))
         {
-            throw new UsageException($"{string.Join(", ", needRows)}: needs the rows (the design matrices), which a fit from a database or a stream does not hold; " +
-                                     "of the inference options --ci wald, --icc and --r2 are available here: fit the data (or a sample) in memory for the others");
+            throw new UsageException("--ci boot: the parametric bootstrap simulates responses row by row, which a fit from a database or a stream does not hold; " +
+                                     "--ci wald, --ci profile, --satterthwaite, --icc and --r2 are available here: fit the data (or a sample) in memory for the bootstrap");
         }
         if (request.Terms.RandomEffects.Count == 0)
         {
@@ -110,7 +107,7 @@ internal sealed class SumsFitBranch : IFitBranch
         }
         catch (RowValuesUnavailableException e)
         {
-            throw new UsageException($"{e.Message} (asked for by an inference option: of those --ci wald, --icc and --r2 are available from sums)");
+            throw new UsageException($"{e.Message} (asked for by an inference option)");
         }
         var stats = fit.SourceStatistics ?? new GramSourceStatistics();
         if (request.Json)
@@ -141,13 +138,6 @@ internal sealed class SumsFitBranch : IFitBranch
     private static string Describe(GramSourceStatistics stats) => stats.Queries > 0
         ? string.Create(CultureInfo.InvariantCulture, $"{stats.Queries} queries, {stats.BytesReceived:N0} bytes received ({stats.RowsReceived:N0} result rows)")
         : string.Create(CultureInfo.InvariantCulture, $"{stats.Passes} passes over the file ({stats.BytesReceived:N0} bytes read)");
-
-    /// <summary>True when the command line gives the option (not its default).</summary>
-    private static bool Given(ParseResult parse, string name)
-    {
-        var option = parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == name);
-        return option is not null && parse.GetResult(option) is { Implicit: false };
-    }
 
     /// <summary>Every value given to an option of the command (a repeatable option), by name.</summary>
     private static IEnumerable<string> Tokens(ParseResult parse, string name)

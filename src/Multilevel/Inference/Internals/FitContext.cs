@@ -1,3 +1,4 @@
+using Multilevel.Design;
 using Multilevel.Models;
 using Multilevel.Models.Internals;
 
@@ -9,11 +10,11 @@ namespace Multilevel.Inference.Internals;
 /// </summary>
 internal sealed class FitContext
 {
-    private FitContext(LinearMixedModelFit fit, GramMatrix gram)
+    private FitContext(LinearMixedModelFit fit, GramMatrix gram, IReadOnlyList<ReTerm> terms)
     {
         Fit = fit;
         Gram = gram;
-        Parameters = new VarianceParameters(fit.Design.RandomEffects);
+        Parameters = new VarianceParameters(terms);
     }
 
     public LinearMixedModelFit Fit { get; }
@@ -25,7 +26,9 @@ internal sealed class FitContext
     public static FitContext Create(LinearMixedModelFit fit)
     {
         ArgumentNullException.ThrowIfNull(fit);
-        return new FitContext(fit, DesignGram.Build(fit.Design));
+        // a fit from sums kept the Gram matrix it was fitted from: everything here is a function of it
+        if (fit.SumsGram is { } gram) return new FitContext(fit, gram, fit.SumsTerms);
+        return new FitContext(fit, DesignGram.Build(fit.Design), fit.Design.RandomEffects);
     }
 
     /// <summary>A new deviance function (own factor) of the criterion on the shared Gram matrix.</summary>

@@ -8,11 +8,11 @@ using Xunit;
 namespace Multilevel.Tests.Scale;
 
 /// <summary>
-/// The variance decomposition (ICC, Nakagawa's R², each level's share) of a fit from sums — a streamed file here, as
-/// a database gives the same sums — equals that of the same model fitted in memory, where it is computed from the
-/// rows (which are checked against performance::icc and r2_nakagawa elsewhere): 1e-9 relative.
+/// Inference on a fit from sums — a streamed file here, as a database gives the same sums — equals that on the same
+/// model fitted in memory (which is checked against performance, lmerTest and lme4 elsewhere), 1e-9 relative: the
+/// variance decomposition (ICC, Nakagawa's R², each level's share), Satterthwaite's degrees of freedom, profile intervals.
 /// </summary>
-public class DecompositionFromSumsTests
+public class InferenceFromSumsTests
 {
     private const double Tolerance = 1e-9;
 
@@ -48,6 +48,32 @@ public class DecompositionFromSumsTests
             Close(expected.Terms[k].Share, actual.Terms[k].Share, $"share of {expected.Terms[k].Group}");
         }
         Assert.Equal(expected.Notes, actual.Notes);
+    }
+
+    [Theory]
+    [InlineData("hsb.csv", "mathach ~ ses * sector + (1 + ses|schoolid)")]
+    [InlineData("penicillin.csv", "diameter ~ 1 + (1|plate) + (1|sample)")]
+    public void SatterthwaiteAndProfilesFromSumsEqualFromRows(string file, string formula)
+    {
+        // both are functions of the Gram matrix alone, which the fit from sums keeps
+        var rows = LinearMixedModel.Fit(formula, Multilevel.Data.Csv.CsvFile.Read(FixtureData.DataPath(file)));
+        var sums = LinearMixedModel.Fit(StreamingGramSource.Open(FixtureData.DataPath(file), chunkRows: 1000).Accumulate(formula));
+        var expected = Satterthwaite.Coefficients(rows);
+        var actual = Satterthwaite.Coefficients(sums);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Close(expected[i].DegreesOfFreedom, actual[i].DegreesOfFreedom, $"df of {expected[i].Term}");
+            Close(expected[i].P, actual[i].P, $"p of {expected[i].Term}");
+        }
+        var profileRows = ProfileLikelihood.ConfidenceIntervals(rows).Intervals;
+        var profileSums = ProfileLikelihood.ConfidenceIntervals(sums).Intervals;
+        Assert.Equal(profileRows.Count, profileSums.Count);
+        for (int i = 0; i < profileRows.Count; i++)
+        {
+            Assert.Equal(profileRows[i].Parameter, profileSums[i].Parameter);
+            Close(profileRows[i].Lower, profileSums[i].Lower, $"lower bound of {profileRows[i].Parameter}");
+            Close(profileRows[i].Upper, profileSums[i].Upper, $"upper bound of {profileRows[i].Parameter}");
+        }
     }
 
     [Fact]
