@@ -9,7 +9,7 @@ namespace Multilevel.Models;
 /// A fitted linear mixed model (lme4's <c>merMod</c> from <c>lmer</c>): estimates, their covariance, variance
 /// components, conditional modes, fit statistics, the optimiser's record and honest diagnostics. Immutable.
 /// </summary>
-public sealed class LinearMixedModelFit : Internals.IFittedMixedModel
+public sealed class LinearMixedModelFit : MixedModelFit
 {
     private Frame? _training;
     private DesignOptions _designOptions = DesignOptions.Default;
@@ -36,32 +36,16 @@ public sealed class LinearMixedModelFit : Internals.IFittedMixedModel
 
     private LinearMixedModelFit(LinearMixedModelFitParts parts, string formula, string responseName, int observations, int rowsInData,
         IReadOnlyList<string> fixedEffectNames, IReadOnlyList<string> aliasedColumns)
+        : base(new MixedModelFitCommon(formula, responseName, observations, rowsInData, fixedEffectNames, aliasedColumns,
+            parts.FixedEffects, parts.Vcov, parts.Theta, parts.ThetaNames, parts.VarCorr, parts.ConditionalModes, parts.Groups,
+            parts.IsSingular, parts.Warnings, parts.Messages, parts.Gradient, parts.Hessian))
     {
-        Formula = formula;
         Criterion = parts.Criterion;
-        ResponseName = responseName;
-        Observations = observations;
-        RowsInData = rowsInData;
-        FixedEffectNames = fixedEffectNames;
-        AliasedColumns = aliasedColumns;
-        FixedEffects = parts.FixedEffects;
-        Vcov = parts.Vcov;
-        StandardErrors = [.. Enumerable.Range(0, parts.FixedEffects.Length).Select(i => Math.Sqrt(parts.Vcov[i, i]))];
-        Theta = parts.Theta;
-        ThetaNames = parts.ThetaNames;
         Sigma = parts.Sigma;
-        VarCorr = parts.VarCorr;
         Objective = parts.Objective;
-        ConditionalModes = parts.ConditionalModes;
-        Groups = parts.Groups;
         _fitted = parts.Fitted;
         _residuals = parts.Residuals;
         OptSummary = parts.OptSummary;
-        IsSingular = parts.IsSingular;
-        Warnings = parts.Warnings;
-        Messages = parts.Messages;
-        Gradient = parts.Gradient;
-        Hessian = parts.Hessian;
         PenalizedResidualSumOfSquares = parts.PenalizedResidualSumOfSquares;
     }
 
@@ -82,7 +66,7 @@ public sealed class LinearMixedModelFit : Internals.IFittedMixedModel
 
     /// <summary>The design the model was fitted to (rows used, X, random-effects terms). Only for fits whose rows are in
     /// memory (<see cref="RowValuesAvailable"/>); a fit from sums throws <see cref="RowValuesUnavailableException"/>.</summary>
-    public ModelDesign Design => _design ?? throw new RowValuesUnavailableException("the design matrices", DataSource);
+    public override ModelDesign Design => _design ?? throw new RowValuesUnavailableException("the design matrices", DataSource);
 
     /// <summary>True when the rows are in memory, so that <see cref="Fitted"/>, <see cref="Residuals"/> and
     /// <see cref="ScaledResiduals"/> can be computed; false for a fit from sums streamed from a file or computed in a database.</summary>
@@ -123,68 +107,23 @@ public sealed class LinearMixedModelFit : Internals.IFittedMixedModel
         return LmmPrediction.Predict(this, _training, newData, includeRandomEffects, newLevels, _designOptions);
     }
 
-    /// <summary>The formula as given.</summary>
-    public string Formula { get; }
-
     /// <summary>REML or ML.</summary>
     public LmmCriterion Criterion { get; }
 
     /// <summary>"REML" or "ML".</summary>
-    public string Method => Criterion == LmmCriterion.Reml ? "REML" : "ML";
-
-    /// <summary>The response as written.</summary>
-    public string ResponseName { get; }
-
-    /// <summary>Observations used (n).</summary>
-    public int Observations { get; }
-
-    /// <summary>Rows in the data before dropping missing values.</summary>
-    public int RowsInData { get; }
-
-    /// <summary>Rows dropped for missing values.</summary>
-    public int RowsDropped => RowsInData - Observations;
-
-    /// <summary>Fixed-effects names (R's model.matrix column names), aliased columns excluded.</summary>
-    public IReadOnlyList<string> FixedEffectNames { get; }
-
-    /// <summary>Columns of X dropped as linearly dependent (R reports them as NA coefficients).</summary>
-    public IReadOnlyList<string> AliasedColumns { get; }
-
-    /// <summary>β̂.</summary>
-    public double[] FixedEffects { get; }
-
-    /// <summary>Standard errors of β̂: √diag(σ̂² (R_XᵀR_X)⁻¹), as lme4.</summary>
-    public double[] StandardErrors { get; }
-
-    /// <summary>Covariance of β̂: σ̂² (R_XᵀR_X)⁻¹.</summary>
-    public double[,] Vcov { get; }
-
-    /// <summary>θ̂: the lower triangles of the relative covariance factors λ, term by term (lme4's order).</summary>
-    public double[] Theta { get; }
-
-    /// <summary>lme4's names of the elements of θ (<c>Subject.(Intercept)</c>, <c>Subject.Days.(Intercept)</c>, …).</summary>
-    public IReadOnlyList<string> ThetaNames { get; }
+    public override string Method => Criterion == LmmCriterion.Reml ? "REML" : "ML";
 
     /// <summary>σ̂, the residual standard deviation (ML: √(r²/n); REML: √(r²/(n − p))).</summary>
     public double Sigma { get; }
-
-    /// <summary>Variance components as lme4's <c>as.data.frame(VarCorr(fit))</c>, residual last.</summary>
-    public IReadOnlyList<VarianceComponent> VarCorr { get; }
 
     /// <summary>The minimised criterion: the REML criterion or the ML deviance.</summary>
     public double Objective { get; }
 
     /// <summary>Log-likelihood (for REML fits the REML log-likelihood −REMLcrit/2, as lme4).</summary>
-    public double LogLikelihood => -Objective / 2;
+    public override double LogLikelihood => -Objective / 2;
 
     /// <summary>Parameters counted by the log-likelihood: p + #θ + 1.</summary>
-    public int DegreesOfFreedom => FixedEffects.Length + Theta.Length + 1;
-
-    /// <summary>Akaike's information criterion −2 logLik + 2 df.</summary>
-    public double Aic => -2 * LogLikelihood + 2 * DegreesOfFreedom;
-
-    /// <summary>Bayesian information criterion −2 logLik + df log n.</summary>
-    public double Bic => -2 * LogLikelihood + DegreesOfFreedom * Math.Log(Observations);
+    public override int DegreesOfFreedom => FixedEffects.Length + Theta.Length + 1;
 
     /// <summary>−2 logLik: the ML deviance, or for REML fits the REML criterion (as the references' <c>deviance</c>).</summary>
     public double Deviance => Objective;
@@ -195,57 +134,21 @@ public sealed class LinearMixedModelFit : Internals.IFittedMixedModel
     /// <summary>The penalised weighted residual sum of squares r² at θ̂.</summary>
     public double PenalizedResidualSumOfSquares { get; }
 
-    /// <summary>Conditional modes (BLUPs) per random-effects term, with conditional variances.</summary>
-    public IReadOnlyList<TermConditionalModes> ConditionalModes { get; }
-
-    /// <summary>Grouping factors: levels and group sizes.</summary>
-    public IReadOnlyList<GroupingSummary> Groups { get; }
-
     /// <summary>Fitted values Xβ̂ + Zb̃ (+ offset), one per observation used (only when <see cref="RowValuesAvailable"/>).</summary>
-    public double[] Fitted => _design is not null ? _fitted : throw new RowValuesUnavailableException("fitted values", DataSource);
+    public override double[] Fitted => _design is not null ? _fitted : throw new RowValuesUnavailableException("fitted values", DataSource);
 
     /// <summary>Response residuals y − fitted (only when <see cref="RowValuesAvailable"/>).</summary>
-    public double[] Residuals => _design is not null ? _residuals : throw new RowValuesUnavailableException("residuals", DataSource);
+    public override double[] Residuals => _design is not null ? _residuals : throw new RowValuesUnavailableException("residuals", DataSource);
 
     /// <summary>The optimiser's record: start, end, evaluations, return code.</summary>
-    public OptSummary OptSummary { get; }
-
-    /// <summary>True for a boundary fit: some diagonal element of a λ is below the tolerance (lme4's isSingular).</summary>
-    public bool IsSingular { get; }
+    public override OptSummary OptSummary { get; }
 
     /// <summary>True when the optimiser met its criterion and no convergence warning was raised (a singular fit can converge).</summary>
-    public bool Converged => OptSummary.ReturnCode is OptimizerReturnCode.Converged or OptimizerReturnCode.RoundingLimited
+    public override bool Converged => OptSummary.ReturnCode is OptimizerReturnCode.Converged or OptimizerReturnCode.RoundingLimited
         && !Warnings.Any(w => w.StartsWith("Model failed", StringComparison.Ordinal) || w.StartsWith("unable", StringComparison.Ordinal) || w.StartsWith("Hessian", StringComparison.Ordinal) || w.StartsWith("gradient", StringComparison.Ordinal));
 
-    /// <summary>Warnings: singular fit, convergence problems, aliased columns.</summary>
-    public IReadOnlyList<string> Warnings { get; }
-
-    /// <summary>Notes from the design step (rows dropped, columns aliased …).</summary>
-    public IReadOnlyList<string> Messages { get; }
-
-    /// <summary>Gradient of the objective at θ̂ over the parameters not on the boundary (null when the check was skipped).</summary>
-    public double[]? Gradient { get; }
-
-    /// <summary>Hessian of the objective at θ̂ over the same parameters (null when the check was skipped).</summary>
-    public double[,]? Hessian { get; }
-
-    /// <summary>The correlation matrix of β̂.</summary>
-    public double[,] FixedEffectsCorrelation
-    {
-        get
-        {
-            int p = FixedEffects.Length;
-            var c = new double[p, p];
-            for (int i = 0; i < p; i++)
-            {
-                for (int j = 0; j < p; j++) c[i, j] = Vcov[i, j] / (StandardErrors[i] * StandardErrors[j]);
-            }
-            return c;
-        }
-    }
-
     /// <summary>Residuals scaled as lme4's summary: √w (y − fitted) / σ̂.</summary>
-    public double[] ScaledResiduals
+    public override double[] ScaledResiduals
     {
         get
         {

@@ -12,43 +12,26 @@ namespace Multilevel.Models.Glmm;
 /// components, conditional modes, fit statistics on one log-likelihood scale for every nAGQ (constants such as
 /// binomial coefficients included), the optimiser's record and honest diagnostics. Immutable.
 /// </summary>
-public sealed class GeneralizedLinearMixedModelFit : IFittedMixedModel
+public sealed class GeneralizedLinearMixedModelFit : MixedModelFit
 {
     internal GeneralizedLinearMixedModelFit(GlmmFitParts parts)
+        : base(new MixedModelFitCommon(parts.Design.FormulaText, parts.Design.Response.Name, parts.Design.Observations, parts.Design.RowsInData,
+            parts.Design.X.ColumnNames, parts.Design.X.AliasedColumns, parts.FixedEffects, parts.Vcov, parts.Theta, parts.ThetaNames, parts.VarCorr,
+            parts.ConditionalModes, parts.Groups, parts.IsSingular, parts.Warnings, parts.Messages, parts.Gradient, parts.Hessian))
     {
-        var design = parts.Design;
-        Design = design;
-        Formula = design.FormulaText;
-        ResponseName = design.Response.Name;
+        Design = parts.Design;
         Family = parts.Family;
         Link = parts.Link;
         Nagq = parts.Optimization.Nagq;
-        Observations = design.Observations;
-        RowsInData = design.RowsInData;
-        FixedEffectNames = design.X.ColumnNames;
-        AliasedColumns = design.X.AliasedColumns;
-        FixedEffects = parts.FixedEffects;
-        Vcov = parts.Vcov;
         VcovFromHessian = parts.VcovFromHessian;
-        StandardErrors = [.. Enumerable.Range(0, parts.FixedEffects.Length).Select(i => Math.Sqrt(parts.Vcov[i, i]))];
-        Theta = parts.Theta;
-        ThetaNames = parts.ThetaNames;
-        VarCorr = parts.VarCorr;
         Deviance = parts.Deviance;
         LogLikelihoodConstant = parts.Constant;
         ConditionalDeviance = parts.ConditionalDeviance;
-        ConditionalModes = parts.ConditionalModes;
-        Groups = parts.Groups;
         LinearPredictor = parts.LinearPredictor;
         Fitted = parts.Fitted;
         Optimization = parts.Optimization;
         PirlsIterations = parts.PirlsIterations;
         Evaluations = parts.Evaluations;
-        IsSingular = parts.IsSingular;
-        Warnings = parts.Warnings;
-        Messages = parts.Messages;
-        Gradient = parts.Gradient;
-        Hessian = parts.Hessian;
         _y = parts.Response;
         _weights = parts.DevianceWeights;
     }
@@ -59,13 +42,7 @@ public sealed class GeneralizedLinearMixedModelFit : IFittedMixedModel
     private DesignOptions? _designOptions;
 
     /// <summary>The design the model was fitted to.</summary>
-    public ModelDesign Design { get; }
-
-    /// <summary>The formula as given.</summary>
-    public string Formula { get; }
-
-    /// <summary>The response as written.</summary>
-    public string ResponseName { get; }
+    public override ModelDesign Design { get; }
 
     /// <summary>The family (binomial, Poisson).</summary>
     public GlmFamily Family { get; }
@@ -77,42 +54,16 @@ public sealed class GeneralizedLinearMixedModelFit : IFittedMixedModel
     public int Nagq { get; }
 
     /// <summary>As the references name it: <c>Laplace</c>, <c>AGQn</c> (n nodes) or <c>PIRLS-fast</c> (nAGQ = 0).</summary>
-    public string Method => Nagq switch
+    public override string Method => Nagq switch
     {
         0 => "PIRLS-fast",
         1 => "Laplace",
         _ => $"AGQ{Nagq}",
     };
 
-    /// <summary>Observations used (n).</summary>
-    public int Observations { get; }
-
-    /// <summary>Rows in the data before dropping missing values.</summary>
-    public int RowsInData { get; }
-
-    /// <summary>Rows dropped for missing values.</summary>
-    public int RowsDropped => RowsInData - Observations;
-
-    /// <summary>Fixed-effects names (R's model.matrix column names), aliased columns excluded.</summary>
-    public IReadOnlyList<string> FixedEffectNames { get; }
-
-    /// <summary>Columns of X dropped as linearly dependent.</summary>
-    public IReadOnlyList<string> AliasedColumns { get; }
-
-    /// <summary>β̂.</summary>
-    public double[] FixedEffects { get; }
-
-    /// <summary>Standard errors of β̂.</summary>
-    public double[] StandardErrors { get; }
-
-    /// <summary>
-    /// Covariance of β̂: as lme4, 2 [H⁻¹]_ββ where H is the finite-difference Hessian of the deviance in (θ, β)
-    /// (<see cref="VcovFromHessian"/>), or (R_XᵀR_X)⁻¹ from the PIRLS factor (nAGQ = 0, or when the Hessian is not
-    /// positive definite, or when asked).
-    /// </summary>
-    public double[,] Vcov { get; }
-
-    /// <summary>True when <see cref="Vcov"/> comes from the Hessian of the deviance; false when from R_X.</summary>
+    /// <summary>True when <see cref="MixedModelFit.Vcov"/> is, as lme4's, 2 [H⁻¹]_ββ with H the finite-difference Hessian
+    /// of the deviance in (θ, β); false when it is (R_XᵀR_X)⁻¹ from the PIRLS factor (nAGQ = 0, a Hessian that is not
+    /// positive definite, or when asked).</summary>
     public bool VcovFromHessian { get; }
 
     /// <summary>z = β̂ / SE.</summary>
@@ -120,16 +71,6 @@ public sealed class GeneralizedLinearMixedModelFit : IFittedMixedModel
 
     /// <summary>Two-sided p-values Pr(&gt;|z|) from the standard normal, as lme4's summary.</summary>
     public double[] PValues => [.. ZValues.Select(Probability.NormalTwoSided)];
-
-    /// <summary>θ̂: the lower triangles of the relative covariance factors λ, term by term (lme4's order). For these
-    /// families the scale is 1, so λλᵀ is the covariance of the random effects.</summary>
-    public double[] Theta { get; }
-
-    /// <summary>lme4's names of the elements of θ.</summary>
-    public IReadOnlyList<string> ThetaNames { get; }
-
-    /// <summary>Variance components as lme4's <c>as.data.frame(VarCorr(fit))</c> (no residual row).</summary>
-    public IReadOnlyList<VarianceComponent> VarCorr { get; }
 
     /// <summary>
     /// −2 log-likelihood at the estimates (the Laplace approximation for nAGQ ≤ 1, adaptive quadrature for nAGQ
@@ -139,40 +80,28 @@ public sealed class GeneralizedLinearMixedModelFit : IFittedMixedModel
     public double Deviance { get; }
 
     /// <summary>The log-likelihood −<see cref="Deviance"/>/2.</summary>
-    public double LogLikelihood => -Deviance / 2;
+    public override double LogLikelihood => -Deviance / 2;
 
     /// <summary>The part of −2 log-likelihood that does not depend on the parameters (binomial coefficients, log y!), included in <see cref="Deviance"/>.</summary>
     public double LogLikelihoodConstant { get; }
 
     /// <summary>Parameters counted by the log-likelihood: p + #θ.</summary>
-    public int DegreesOfFreedom => FixedEffects.Length + Theta.Length;
+    public override int DegreesOfFreedom => FixedEffects.Length + Theta.Length;
 
     /// <summary>Residual degrees of freedom n − df (lme4's df.resid).</summary>
     public int ResidualDegreesOfFreedom => Observations - DegreesOfFreedom;
 
-    /// <summary>Akaike's information criterion −2 logLik + 2 df.</summary>
-    public double Aic => Deviance + 2 * DegreesOfFreedom;
-
-    /// <summary>Bayesian information criterion −2 logLik + df log n.</summary>
-    public double Bic => Deviance + DegreesOfFreedom * Math.Log(Observations);
-
     /// <summary>lme4's <c>deviance()</c> of a GLMM: the sum of the squared deviance residuals at the conditional modes.</summary>
     public double ConditionalDeviance { get; }
-
-    /// <summary>Conditional modes b̃ per random-effects term, with conditional variances (diagonal blocks of Λ(LLᵀ)⁻¹Λᵀ).</summary>
-    public IReadOnlyList<TermConditionalModes> ConditionalModes { get; }
-
-    /// <summary>Grouping factors: levels and group sizes.</summary>
-    public IReadOnlyList<GroupingSummary> Groups { get; }
 
     /// <summary>The linear predictor η = offset + Xβ̂ + Zb̃ per observation.</summary>
     public double[] LinearPredictor { get; }
 
     /// <summary>Fitted means μ = g⁻¹(η) (probabilities for binomial, rates for Poisson).</summary>
-    public double[] Fitted { get; }
+    public override double[] Fitted { get; }
 
     /// <summary>Deviance residuals sign(y − μ) √devᵢ (lme4's default <c>residuals()</c>).</summary>
-    public double[] Residuals
+    public override double[] Residuals
     {
         get
         {
@@ -204,13 +133,13 @@ public sealed class GeneralizedLinearMixedModelFit : IFittedMixedModel
     public double[] ResponseResiduals => [.. _y.Select((y, i) => y - Fitted[i])];
 
     /// <summary>lme4's summary's "scaled residuals": the Pearson residuals (the scale is 1 for these families).</summary>
-    public double[] ScaledResiduals => PearsonResiduals;
+    public override double[] ScaledResiduals => PearsonResiduals;
 
     /// <summary>The record of both optimisation stages.</summary>
     public GlmmOptimization Optimization { get; }
 
     /// <summary>The summary of the stage that gave the estimates (parameters (θ, β), or θ for nAGQ = 0).</summary>
-    public OptSummary OptSummary => Optimization.Final;
+    public override OptSummary OptSummary => Optimization.Final;
 
     /// <summary>Deviance evaluations over the whole fit (both stages, the Hessian, the final evaluation).</summary>
     public int Evaluations { get; }
@@ -218,41 +147,11 @@ public sealed class GeneralizedLinearMixedModelFit : IFittedMixedModel
     /// <summary>PIRLS iterations over the whole fit.</summary>
     public int PirlsIterations { get; }
 
-    /// <summary>True for a boundary fit: some diagonal element of a λ is below the tolerance (lme4's isSingular).</summary>
-    public bool IsSingular { get; }
-
     /// <summary>True when both stages met their criterion and no convergence warning was raised.</summary>
-    public bool Converged => Optimization.FirstStage.ReturnCode is OptimizerReturnCode.Converged or OptimizerReturnCode.RoundingLimited
+    public override bool Converged => Optimization.FirstStage.ReturnCode is OptimizerReturnCode.Converged or OptimizerReturnCode.RoundingLimited
         && (Optimization.SecondStage is null || Optimization.SecondStage.ReturnCode is OptimizerReturnCode.Converged or OptimizerReturnCode.RoundingLimited)
         && !Warnings.Any(w => w.StartsWith("Model failed", StringComparison.Ordinal) || w.StartsWith("unable", StringComparison.Ordinal)
             || w.StartsWith("Hessian", StringComparison.Ordinal) || w.StartsWith("the gradient", StringComparison.Ordinal) || w.StartsWith("the optimiser", StringComparison.Ordinal));
-
-    /// <summary>Warnings: singular fit, convergence, separation, aliased columns, fallbacks.</summary>
-    public IReadOnlyList<string> Warnings { get; }
-
-    /// <summary>Notes from the design step and the set-up (rows dropped, columns aliased, starting values).</summary>
-    public IReadOnlyList<string> Messages { get; }
-
-    /// <summary>Gradient of the deviance in (θ, β) at the estimates (null for nAGQ = 0 or when skipped).</summary>
-    public double[]? Gradient { get; }
-
-    /// <summary>Hessian of the deviance in (θ, β) at the estimates (null for nAGQ = 0 or when skipped).</summary>
-    public double[,]? Hessian { get; }
-
-    /// <summary>The correlation matrix of β̂.</summary>
-    public double[,] FixedEffectsCorrelation
-    {
-        get
-        {
-            int p = FixedEffects.Length;
-            var c = new double[p, p];
-            for (int i = 0; i < p; i++)
-            {
-                for (int j = 0; j < p; j++) c[i, j] = Vcov[i, j] / (StandardErrors[i] * StandardErrors[j]);
-            }
-            return c;
-        }
-    }
 
     /// <summary>Predictions for the observations fitted, conditional on the modes (R's <c>predict(fit, type)</c>).</summary>
     public double[] Predict(PredictionScale scale = PredictionScale.Link) =>

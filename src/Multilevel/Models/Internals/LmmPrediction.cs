@@ -12,7 +12,7 @@ namespace Multilevel.Models.Internals;
 /// </summary>
 internal static class LmmPrediction
 {
-    public static double[] Predict(IFittedMixedModel fit, Frame training, Frame newData, bool includeRandomEffects, NewLevels newLevels, DesignOptions options)
+    public static double[] Predict(MixedModelFit fit, Frame training, Frame newData, bool includeRandomEffects, NewLevels newLevels, DesignOptions options)
     {
         int nTrain = training.RowCount;
         int nNew = newData.RowCount;
