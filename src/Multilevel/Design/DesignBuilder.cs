@@ -109,10 +109,11 @@ public static class DesignBuilder
             var z = values; // one column: column-major is row-major
             if (q > 1)
             {
-                z = new double[(long)n * q];
-                for (int k = 0; k < q; k++)
+                // row by row: one sequential pass over z, reading the q columns side by side
+                z = GC.AllocateUninitializedArray<double>(checked(n * q));
+                for (int i = 0; i < n; i++)
                 {
-                    for (int i = 0; i < n; i++) z[(long)i * q + k] = values[(long)k * n + i];
+                    for (int k = 0; k < q; k++) z[i * q + k] = values[k * n + i];
                 }
             }
             var g = frame.Grouping(spec.Grouping.Name);

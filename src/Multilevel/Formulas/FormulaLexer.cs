@@ -28,7 +28,7 @@ internal enum TokenKind
 
 /// <summary>One token: kind, where it stands, its text (names: without backticks; strings: unescaped) and
 /// its value (numbers).</summary>
-internal readonly record struct Token(TokenKind Kind, SourceSpan Span, string Text, double Number = 0)
+internal sealed record Token(TokenKind Kind, SourceSpan Span, string Text, double Number = 0)
 {
     /// <summary>How the token is shown in messages.</summary>
     public string Describe() => Kind switch

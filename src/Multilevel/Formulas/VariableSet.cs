@@ -2,14 +2,16 @@ using System.Numerics;
 
 namespace Multilevel.Formulas;
 
-/// <summary>A set of variable indices stored as bits (R's term encoding in <c>terms.formula</c>). Immutable.</summary>
-internal readonly struct VariableSet : IEquatable<VariableSet>
+/// <summary>A set of variable indices stored as bits (R's term encoding in <c>terms.formula</c>). Immutable.
+/// A class, not a struct: collections and LINQ over it then run the runtime's shared, precompiled code for reference
+/// types instead of some 150 instantiations compiled when a formula is first read (a command's start-up).</summary>
+internal sealed class VariableSet : IEquatable<VariableSet>
 {
     private readonly ulong[]? _words; // trimmed: no trailing zero word; null = empty
 
     private VariableSet(ulong[]? words) => _words = words;
 
-    public static VariableSet Empty => default;
+    public static VariableSet Empty { get; } = new(null);
 
     public static VariableSet Single(int index)
     {
@@ -87,8 +89,9 @@ internal readonly struct VariableSet : IEquatable<VariableSet>
         }
     }
 
-    public bool Equals(VariableSet other)
+    public bool Equals(VariableSet? other)
     {
+        if (other is null) return false;
         if (_words is null || other._words is null) return _words is null && other._words is null;
         return _words.AsSpan().SequenceEqual(other._words);
     }
@@ -105,7 +108,7 @@ internal readonly struct VariableSet : IEquatable<VariableSet>
         return h.ToHashCode();
     }
 
-    public static bool operator ==(VariableSet left, VariableSet right) => left.Equals(right);
+    public static bool operator ==(VariableSet? left, VariableSet? right) => left is null ? right is null : left.Equals(right);
 
-    public static bool operator !=(VariableSet left, VariableSet right) => !left.Equals(right);
+    public static bool operator !=(VariableSet? left, VariableSet? right) => !(left == right);
 }

@@ -42,4 +42,4 @@ public sealed record GramLayout
 /// <summary>The shape of one random-effects term: ℓ levels, q columns per level.</summary>
 /// <param name="Levels">Number of levels ℓ of the grouping factor.</param>
 /// <param name="Q">Number of columns q of the term's model matrix.</param>
-public readonly record struct GramTermShape(int Levels, int Q);
+public sealed record GramTermShape(int Levels, int Q);
