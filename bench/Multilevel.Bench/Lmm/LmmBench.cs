@@ -81,7 +81,7 @@ internal static class LmmBench
         Console.WriteLine(string.Create(Inv,
             $"sim1m ML: fit {cold.Total:F3} s wall, {coldCpu:F3} s CPU ({fit.OptSummary.Evaluations} evaluations); deviance {fit.Objective:R}; " +
             $"β [{string.Join(", ", fit.FixedEffects.Select(b => b.ToString("G6", Inv)))}]; σ {fit.Sigma.ToString("G6", Inv)}"));
-        Console.WriteLine($"sim1m ML, first fit, step by step: {cold}");
+        Console.WriteLine($"sim1m ML, first fit, step by step: {cold}; garbage collections so far: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms paused");
         var warm = Steps(formula, data, options);
         // per evaluation at the optimum (MLM_BENCH_EVALS=N evaluations, 100 by default)
         long e0 = Stopwatch.GetTimestamp();
