@@ -19,6 +19,7 @@ public sealed class GramAccumulator
     private readonly int _k;
     private readonly int _p1;
     private readonly int[] _q;
+    private readonly int[] _levels;
     private readonly int[] _zOffset;
     private readonly int _totalQ;
     private readonly double[][] _diag;
@@ -37,6 +38,7 @@ public sealed class GramAccumulator
         _k = layout.TermCount;
         _p1 = layout.FixedEffectCount + 1;
         _q = [.. layout.Terms.Select(t => t.Q)];
+        _levels = [.. layout.Terms.Select(t => t.Levels)];
         _zOffset = new int[_k];
         for (int k = 1; k < _k; k++) _zOffset[k] = _zOffset[k - 1] + _q[k - 1];
         _totalQ = layout.TotalQ;
@@ -80,9 +82,21 @@ public sealed class GramAccumulator
         if (xy.Length != (long)count * _p1) throw new ArgumentException($"xy has {xy.Length} values, expected {count} × {_p1}", nameof(xy));
         if (weights.Length != 0 && weights.Length != count) throw new ArgumentException($"weights has {weights.Length} values, expected {count} or none", nameof(weights));
 
-        if (weights.Length == 0 && _k == 1)
+        for (int r = 0; r < count; r++)
         {
-            AddUnweightedRowsOneTerm(count, levels, z, xy);
+            if (weights.Length != 0 && !(weights[r] > 0)) continue;   // not counted (zero), or an error below (invalid)
+            for (int k = 0; k < _k; k++)
+            {
+                int g = levels[r * _k + k];
+                if ((uint)g >= (uint)_levels[k])
+                {
+                    throw new ModelSpecificationException($"level index {g} of random-effects term {k + 1} in row {r + 1} of the chunk is outside [0, {_levels[k] - 1}]");
+                }
+            }
+        }
+        if (weights.Length == 0 && _k == 1 && _q[0] == 2)
+        {
+            AddUnweightedRowsQ2(count, levels, z, xy);
             return;
         }
 
@@ -107,10 +121,6 @@ public sealed class GramAccumulator
             {
                 int q = _q[k];
                 int g = lv[k];
-                if ((uint)g >= (uint)_layout.Terms[k].Levels)
-                {
-                    throw new ModelSpecificationException($"level index {g} of random-effects term {k + 1} in row {r + 1} of the chunk is outside [0, {_layout.Terms[k].Levels - 1}]");
-                }
                 var zk = zr.Slice(_zOffset[k], q);
                 var wzk = wzs.Slice(_zOffset[k], q);
                 // diagonal block: Σ w z zᵀ (full q × q)
@@ -154,59 +164,11 @@ public sealed class GramAccumulator
     }
 
     /// <summary>
-    /// <see cref="AddRows"/> for the commonest case — one random-effects term, no prior weights — with the same
-    /// arithmetic per element, in the same order (w = 1 makes w·z equal z), so both paths give the same bits.
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void AddUnweightedRowsOneTerm(int count, ReadOnlySpan<int> levels, ReadOnlySpan<double> z, ReadOnlySpan<double> xy)
-    {
-        int q = _q[0], p1 = _p1, qq = q * q, levelCount = _layout.Terms[0].Levels;
-        for (int r = 0; r < count; r++)
-        {
-            if ((uint)levels[r] >= (uint)levelCount)
-            {
-                throw new ModelSpecificationException($"level index {levels[r]} of random-effects term 1 in row {r + 1} of the chunk is outside [0, {levelCount - 1}]");
-            }
-        }
-        if (q == 2)
-        {
-            AddUnweightedRowsQ2(count, levels, z, xy);
-            return;
-        }
-        var diag = _diag[0].AsSpan();
-        var xyz = _xyz[0].AsSpan();
-        var xyxy = _xyxy.AsSpan();
-        for (int r = 0; r < count; r++)
-        {
-            int g = levels[r];
-            var zr = z.Slice(r * q, q);
-            var xr = xy.Slice(r * p1, p1);
-            var d = diag.Slice(g * qq, qq);
-            for (int b = 0; b < q; b++)
-            {
-                double zb = zr[b];
-                for (int a = 0; a < q; a++) d[b * q + a] += zr[a] * zb;
-            }
-            var c = xyz.Slice(g * q * p1, q * p1);
-            for (int b = 0; b < q; b++)
-            {
-                double zb = zr[b];
-                var col = c.Slice(b * p1, p1);
-                for (int a = 0; a < p1; a++) col[a] += xr[a] * zb;
-            }
-            for (int b = 0; b < p1; b++)
-            {
-                double xb = xr[b];
-                for (int a = b; a < p1; a++) xyxy[b * p1 + a] += xr[a] * xb;
-            }
-        }
-        _rows += count;
-    }
-
-    /// <summary>
-    /// The loop of <see cref="AddUnweightedRowsOneTerm"/> for q = 2 (a random intercept and slope), unrolled, with
-    /// the level sums of the row a few rows ahead fetched into cache: rows seldom arrive sorted by level, and with
-    /// 10,000 levels the sums outgrow the core's cache. Levels are checked by the caller.
+    /// <see cref="AddRows"/> for the commonest large case — one random-effects term with q = 2 (an intercept and a
+    /// slope), no prior weights — unrolled, with the level sums of the row a few rows ahead fetched into cache (rows
+    /// seldom arrive sorted by level, and with 10,000 levels the sums outgrow the core's cache). The same arithmetic per
+    /// element in the same order as the general loop (w = 1 makes w·z equal z), so the same bits. Levels are checked by
+    /// the caller.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private unsafe void AddUnweightedRowsQ2(int count, ReadOnlySpan<int> levels, ReadOnlySpan<double> z, ReadOnlySpan<double> xy)

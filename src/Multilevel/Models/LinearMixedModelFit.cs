@@ -29,7 +29,7 @@ public sealed class LinearMixedModelFit : MixedModelFit
         _weightedSums = gram.Info.HasWeights;
         SumsTerms = [.. gram.Info.RandomEffects.Select(t => new ReTerm(t.GroupName, t.Levels, [], t.ColumnNames, []))];
         SumsGram = gram.Gram;
-        Moments = SumsMoments.From(gram.Gram, SumsTerms, gram.Info.FixedEffectNames, gram.Info.HasWeights);
+        _moments = new(() => SumsMoments.From(gram.Gram, SumsTerms, gram.Info.FixedEffectNames, gram.Info.HasWeights));
         DataSource = gram.Info.Source;
         SourceStatistics = gram.Info.Statistics;
     }
@@ -52,8 +52,11 @@ public sealed class LinearMixedModelFit : MixedModelFit
     private readonly ModelDesign? _design;
     private readonly bool _weightedSums;
 
-    /// <summary>For a fit from unweighted sums: the moments the variance decomposition needs (null otherwise).</summary>
-    internal SumsMoments? Moments { get; }
+    private readonly Lazy<SumsMoments?>? _moments;
+
+    /// <summary>For a fit from unweighted sums: the moments the variance decomposition needs, read from
+    /// <see cref="SumsGram"/> when first asked for (null otherwise).</summary>
+    internal SumsMoments? Moments => _moments?.Value;
 
     /// <summary>For a fit from sums: the Gram matrix it was fitted from (the deviance function of θ, for
     /// Satterthwaite's degrees of freedom and profiles without the rows); null for a fit from rows.</summary>

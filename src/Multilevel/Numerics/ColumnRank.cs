@@ -1,4 +1,5 @@
 using System.Numerics;
+using Multilevel.Numerics.Internals;
 
 namespace Multilevel.Numerics;
 
@@ -99,7 +100,7 @@ public static class ColumnRank
             {
                 var col = a.AsSpan(j * ld + l, m - l);
                 double t = -Dot(v, col) / v[0];
-                Axpy(t, v, col);
+                VectorOps.Axpy(t, v, col);
             }
             v[0] = -norm;
             v[1..].Clear();
@@ -125,21 +126,5 @@ public static class ColumnRank
         }
         for (; i < a.Length; i++) s += a[i] * b[i];
         return s;
-    }
-
-    /// <summary>y += t x, vectorised.</summary>
-    private static void Axpy(double t, ReadOnlySpan<double> x, Span<double> y)
-    {
-        int w = Vector<double>.Count;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var tv = new Vector<double>(t);
-            for (; i + w <= x.Length; i += w)
-            {
-                (new Vector<double>(y[i..]) + tv * new Vector<double>(x[i..])).CopyTo(y[i..]);
-            }
-        }
-        for (; i < x.Length; i++) y[i] += t * x[i];
     }
 }

@@ -1,3 +1,4 @@
+using Multilevel.Numerics.Internals;
 namespace Multilevel.Numerics;
 
 /// <summary>
@@ -143,7 +144,7 @@ public sealed class HouseholderQr
             {
                 var cj = x.AsSpan(j * n + l, n - l);
                 double t = -Dot(col, cj) / u0;
-                Axpy(t, col, cj);
+                VectorOps.Axpy(t, col, cj);
                 if (remaining[j] == 0) continue;
                 double ratio = Math.Abs(cj[0]) / remaining[j];
                 double tt = Math.Max(1.0 - ratio * ratio, 0.0);
@@ -249,7 +250,7 @@ public sealed class HouseholderQr
         double s = u0 * ys[0] + Dot(u[1..], ys[1..]);
         double t = -s / u0;
         ys[0] += t * u0;
-        Axpy(t, u[1..], ys[1..]);
+        VectorOps.Axpy(t, u[1..], ys[1..]);
     }
 
     /// <summary>
@@ -393,12 +394,6 @@ public sealed class HouseholderQr
         }
         for (; i < a.Length; i++) s0 += a[i] * b[i];
         return (s0 + s1) + (s2 + s3);
-    }
-
-    /// <summary>y += t x.</summary>
-    internal static void Axpy(double t, ReadOnlySpan<double> x, Span<double> y)
-    {
-        for (int i = 0; i < x.Length; i++) y[i] += t * x[i];
     }
 }
 

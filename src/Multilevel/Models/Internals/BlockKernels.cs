@@ -196,8 +196,8 @@ internal static class BlockKernels
     private static int FirstColumnGeneral(double[] av, double[] lv, double[] lambda, double[] xv, double[] yv, int levels, int q, int m)
     {
         int qq = q * q;
-        var t = new double[qq];
-        var w = new double[q];
+        Span<double> t = qq <= 256 ? stackalloc double[qq] : new double[qq];
+        Span<double> w = q <= 256 ? stackalloc double[q] : new double[q];
         for (int g = 0; g < levels; g++)
         {
             int o = g * qq;

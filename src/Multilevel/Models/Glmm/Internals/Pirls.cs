@@ -323,30 +323,8 @@ internal sealed class Pirls
         for (int j = 0; j < _p; j++)
         {
             double bj = beta[j];
-            if (bj != 0) AddScaled(r, _x.Column(j), bj);
+            if (bj != 0) Numerics.Internals.VectorOps.Axpy(bj, _x.Column(j), r);
         }
-    }
-
-    /// <summary>r += x · b element by element: a product, then a sum (no fused multiply-add), so the bits are
-    /// those of the scalar loop.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddScaled(Span<double> r, ReadOnlySpan<double> x, double b)
-    {
-        if (x.Length < r.Length) throw new ArgumentException("x is shorter than r", nameof(x));
-        int i = 0;
-        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-        {
-            var vb = System.Runtime.Intrinsics.Vector256.Create(b);
-            ref double rr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(r);
-            ref double xr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            for (; i <= r.Length - 4; i += 4)
-            {
-                var sum = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref rr, (nuint)i)
-                    + System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xr, (nuint)i) * vb;
-                System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum, ref rr, (nuint)i);
-            }
-        }
-        for (; i < r.Length; i++) r[i] += x[i] * b;
     }
 
     /// <summary>result = baseline + Z Λ u.</summary>
